@@ -1,0 +1,2 @@
+export { waitFor } from './wait-for.js';
+export { uniqueName } from './unique.js';
