@@ -5,7 +5,11 @@ import { planTopics, type DescribedTopic } from '../src/index.js';
 const catalog = controlTopicCatalog({ prefix: 'unit' });
 const commands = resolveTopicSpec(catalog.commands.pipeline, { brokerCount: 3 });
 const definitions = resolveTopicSpec(catalog.pipelineDefinitions, { brokerCount: 3 });
-const alerts = resolveTopicSpec(catalog.monitoringAlerts, { brokerCount: 3 });
+// A compact,delete topic (latest value per key, for a while): the catalog has none today.
+const alerts = resolveTopicSpec(
+  { ...catalog.monitoringAlerts, cleanupPolicy: 'compact,delete', retentionMs: 30 * 86_400_000 },
+  { brokerCount: 3 },
+);
 
 /** The cluster's view of a topic created exactly as `spec` says, with optional differences. */
 function described(spec: ResolvedTopicSpec, changes: Partial<DescribedTopic> = {}): DescribedTopic {

@@ -12,7 +12,8 @@ const DAY = 86_400_000;
 /** A small slice of the real catalog: a banded command topic, its DLQ, events, a compacted and a compact,delete topic. */
 function smallCatalog(prefix: string): TopicSpec[] {
   const c = controlTopicCatalog({ prefix });
-  return [c.commands.pipeline, dlqTopicFor(c.commands.pipeline), c.events.pipeline, c.pipelineDefinitions, c.monitoringAlerts];
+  const compactDelete: TopicSpec = { ...c.monitoringAlerts, cleanupPolicy: 'compact,delete', retentionMs: 30 * DAY };
+  return [c.commands.pipeline, dlqTopicFor(c.commands.pipeline), c.events.pipeline, c.pipelineDefinitions, compactDelete];
 }
 
 async function topicConfigs(admin: Admin, topic: string): Promise<Record<string, string>> {
