@@ -1,0 +1,26 @@
+/**
+ * @tributary/observability: structured logs, traces through Kafka headers and Prometheus metrics.
+ * Other libs depend on the types (`Logger`, `Telemetry`, `TributaryMetrics`); apps create the
+ * instances and pass them in. See docs/observability.md.
+ */
+export { ObservabilityError } from './errors.js';
+export type { ObservabilityErrorCode } from './errors.js';
+export { headerText } from './message-headers.js';
+export type { MessageHeaders, MessageHeaderValue } from './message-headers.js';
+
+export { correlationFromHeaders, createLogger, loggingDefaults, withCorrelation } from './logging/index.js';
+export type { CorrelationIds, LogDestination, Logger, LoggerOptions, LogLevel } from './logging/index.js';
+
+export { MessagingAttribute, createTelemetry, noopSpan, noopTelemetry, tracingDefaults } from './tracing/index.js';
+export type { MessagingSpan, MessagingSpanOptions, SpanProcessorKind, Telemetry, TelemetryOptions } from './tracing/index.js';
+
+export { createMetrics, createMetricsHandler, metricNames, metricsDefaults } from './metrics/index.js';
+export type {
+  LagLabel,
+  MessageLabel,
+  MetricsHandlerOptions,
+  MetricsOptions,
+  MetricsRequestHandler,
+  NextFunction,
+  TributaryMetrics,
+} from './metrics/index.js';
