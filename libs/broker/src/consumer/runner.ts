@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import type { PriorityBand } from '@tributary/schemas';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { UnrecoverableError } from '../errors.js';
+import { eventHeaders, Headers, headersToStrings } from '../headers.js';
+import { type BrokerLogger, silentLogger } from '../logger.js';
+import {
+  type EventCodecPort,
+  type MessagingMetricsPort,
+  type MessagingTelemetryPort,
+  noopMetrics,
+  noopTelemetry,
+  type SpanHandle,
+} from '../ports.js';
+import { BandScheduler, parsePriority, PriorityBandAssigner } from '../priority/index.js';
+import type { Publisher, PublishOptions } from '../publisher/index.js';
+import { isInfrastructureFailure, isRetriable, retry } from '../retry/index.js';
+import { deadLetterOf, deadLetterTopicOf } from './dead-letter.js';
+import { type ConsumerRunnerOptions, resolveConsumerRunnerOptions } from './options.js';
+import type { ConsumedEvent, EventHandlers, HandlerContext } from './types.js';
+
+export interface ConsumerRunnerDeps {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  codec: EventCodecPort;
+  handlers: EventHandlers;
+  /** Sends outputs and dead letters (at-least-once mode). */
+  publisher: Publisher;
+  /** Band layout per topic (topic catalog): banded topics are drained high band first. */
+  bandsOf?: (topic: string) => readonly PriorityBand[] | undefined;
+  telemetry?: MessagingTelemetryPort;
+  metrics?: MessagingMetricsPort;
+  logger?: BrokerLogger;
+  options?: Parameters<typeof resolveConsumerRunnerOptions>[0];
+}
+
+export interface ConsumerRunner {
+  /** Connects, joins the group and starts handling; resolves once the consumer runs. */
+  start(): Promise<void>;
+  /** True once the group was joined (and not since left). */
+  readonly joined: boolean;
+  /** This member's partitions per topic, as of the last rebalance. */
+  readonly assignment: Readonly<Record<string, number[]>>;
+  /** Stops fetching, finishes the message in hand, commits, leaves the group — within the deadline. */
+  close(): Promise<void>;
+}
+
+type Output =
+  | { kind: 'event'; topic: string; type: string; value: unknown; options: PublishOptions }
+  | { kind: 'raw'; topic: string; message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> } };
+
+/** A handled message's outputs, or `stop` when shutdown interrupted it before it could finish. */
+type Handled = Output[] | 'stop';
+
+/**
+ * Runs a manager's consumer group: decodes each message, calls the handler for its event type,
+ * retries retriable failures with backoff, dead-letters what cannot succeed (so one bad message
+ * never blocks its partition), and commits an offset only after the handler and its outputs are
+ * acknowledged — or, in transactional mode, commits outputs and offsets in one Kafka transaction.
+ */
+export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
+  const options: ConsumerRunnerOptions = resolveConsumerRunnerOptions(deps.options);
+  const { groupId, codec, handlers, publisher } = deps;
+  const telemetry = deps.telemetry ?? noopTelemetry;
+  const metrics = deps.metrics ?? noopMetrics;
+  const logger = (deps.logger ?? silentLogger).child({ component: 'consumer', groupId });
+  const transactional = options.transactionalId !== undefined;
+  const banded = deps.bandsOf && deps.topics.some((t) => deps.bandsOf?.(t)?.length);
+
+  const consumer: Consumer = deps.kafka.consumer({
+    groupId,
+    sessionTimeout: options.sessionTimeoutMs,
+    maxBytesPerPartition: options.maxBytesPerPartition,
+    readUncommitted: false,
+    ...(deps.bandsOf ? { partitionAssigners: [PriorityBandAssigner(deps.bandsOf)] } : {}),
+  });
+  const admin: Admin | undefined = banded ? deps.kafka.admin() : undefined;
+  const scheduler = admin && deps.bandsOf ? new BandScheduler(admin, consumer, groupId, { bandsOf: deps.bandsOf }) : undefined;
+  const txProducer: Producer | undefined = transactional
+    ? deps.kafka.producer({ transactionalId: options.transactionalId, idempotent: true, maxInFlightRequests: 1 })
+    : undefined;
+  let joined = false;
+  let assignment: Record<string, number[]> = {};
+  let stopping = false;
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joined = true;
+    assignment = payload.memberAssignment;
+    logger.info({ assignment: payload.memberAssignment }, 'joined group');
+    if (scheduler) {
+      scheduler.onAssignment(payload.memberAssignment).then(
+        () => scheduler.start(),
+        (err: unknown) => logger.warn({ err }, 'could not read committed offsets for priority scheduling'),
+      );
+    }
+  });
+  consumer.on(consumer.events.STOP, () => (joined = false));
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    joined = false;
+    logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+  });
+
+  function toEvent(message: KafkaMessage, topic: string, partition: number, decoded: { type: string; schemaId: number; value: unknown }): ConsumedEvent {
+    const headers = headersToStrings(message.headers);
+    const eventId = headers[Headers.eventId] ?? `${topic}/${partition}/${message.offset}`;
+    return {
+      type: decoded.type,
+      value: decoded.value,
+      key: message.key ? message.key.toString('utf8') : null,
+      topic,
+      partition,
+      offset: message.offset,
+      timestamp: Number(message.timestamp),
+      headers,
+      eventId,
+      correlationId: headers[Headers.correlationId] ?? eventId,
+      causationId: headers[Headers.causationId],
+      priority: parsePriority(headers[Headers.priority]),
+      schemaId: decoded.schemaId,
+    };
+  }
+
+  async function handleMessage(message: KafkaMessage, topic: string, partition: number): Promise<Handled> {
+    // Tombstones (null values) only delete keys on compacted topics; there is nothing to handle.
+    if (message.value === null) return [];
+    const value = message.value;
+    const typeLabel = headersToStrings(message.headers)[Headers.eventType] ?? 'unknown';
+    const span = telemetry.startConsumerSpan(topic, message.headers);
+    const started = performance.now();
+    let outputs: Output[] = [];
+    const outcome = await retry(
+      async (attempt) => {
+        outputs = [];
+        const decoded = await codec.decode(value);
+        const handler = handlers[decoded.type];
+        if (!handler) {
+          if (options.onUnknownType === 'dead-letter') {
+            throw new UnrecoverableError(`No handler for event type ${decoded.type} in group ${groupId}`, 'TRIB_NO_HANDLER');
+          }
+          return;
+        }
+        const event = toEvent(message, topic, partition, decoded);
+        const ctx: HandlerContext = {
+          attempt,
+          publish(outTopic, type, outValue, opts = {}) {
+            outputs.push({
+              kind: 'event',
+              topic: outTopic,
+              type,
+              value: outValue,
+              options: {
+                ...opts,
+                correlationId: opts.correlationId ?? event.correlationId,
+                causationId: event.eventId,
+                parentSpan: span,
+              },
+            });
+          },
+        };
+        await (handler as (e: ConsumedEvent, c: HandlerContext) => Promise<void> | void)(event, ctx);
+      },
+      options.retry,
+      {
+        shouldStop: () => stopping,
+        onRetry: (err, attempt, delayMs) => {
+          metrics.failed.inc({ topic, event_type: typeLabel });
+          logger.warn({ err, topic, partition, offset: message.offset, attempt, delayMs }, 'handler failed; retrying');
+        },
+      },
+    );
+    metrics.handlerDuration.observe({ topic, event_type: typeLabel }, (performance.now() - started) / 1000);
+    if (outcome.ok) {
+      metrics.consumed.inc({ topic, event_type: typeLabel });
+      span.end();
+      return outputs;
+    }
+    span.end(outcome.error);
+    metrics.failed.inc({ topic, event_type: typeLabel });
+    // Shutting down in the middle of retries of a failure that could still succeed: leave the
+    // message uncommitted for whoever gets the partition next, rather than dead-lettering it.
+    if (stopping && isRetriable(outcome.error) && outcome.attempts < options.retry.maxAttempts) return 'stop';
+    // An outage outlasted the retries: the message is fine, so it must not be dead-lettered. Fail
+    // the batch instead; kafkajs restarts from the last committed offset after its own backoff.
+    if (isInfrastructureFailure(outcome.error)) throw outcome.error;
+    metrics.deadLettered.inc({ topic, event_type: typeLabel });
+    logger.warn(
+      { err: outcome.error, topic, partition, offset: message.offset, attempts: outcome.attempts },
+      'message dead-lettered',
+    );
+    const dead = deadLetterOf(
+      message,
+      { topic, partition, groupId },
+      { error: outcome.error, attempts: outcome.attempts, firstFailureAt: outcome.firstFailureAt ?? Date.now(), now: Date.now() },
+    );
+    return [{ kind: 'raw', topic: deadLetterTopicOf(topic), message: dead }];
+  }
+
+  function send(output: Output): Promise<unknown> {
+    return output.kind === 'event'
+      ? publisher.publish(output.topic, output.type, output.value, output.options)
+      : publisher.publishRaw(output.topic, output.message);
+  }
+
+  async function commitInTransaction(outputs: Output[], topic: string, partition: number, nextOffset: string): Promise<void> {
+    const producer = txProducer!;
+    const txn = await producer.transaction();
+    const spans: SpanHandle[] = [];
+    try {
+      for (const o of outputs) {
+        if (o.kind === 'raw') {
+          await txn.send({ topic: o.topic, acks: -1, messages: [o.message] });
+        } else {
+          const encode = await codec.encoderFor(o.topic, o.type);
+          const headers = eventHeaders(o.type, o.options.eventId ?? randomUUID(), o.options);
+          const parent = o.options.parentSpan;
+          spans.push(telemetry.startProducerSpan(o.topic, headers, parent ? { parent } : undefined));
+          await txn.send({ topic: o.topic, acks: -1, messages: [{ key: o.options.key ?? null, value: encode(o.value), headers }] });
+        }
+      }
+      await txn.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
+      await txn.commit();
+      for (const span of spans) span.end();
+    } catch (err) {
+      for (const span of spans) span.end(err);
+      await txn.abort().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { topic, partition } = batch;
+    let outputs: Output[] = [];
+    let sends: Promise<unknown>[] = [];
+    let lastHandled: string | undefined;
+    let committed: string | undefined;
+    let sinceCommit = 0;
+
+    const checkpoint = async () => {
+      if (lastHandled === undefined || lastHandled === committed) return;
+      const next = (BigInt(lastHandled) + 1n).toString();
+      if (transactional) {
+        await commitInTransaction(outputs, topic, partition, next);
+        outputs = [];
+      } else {
+        const results = await Promise.allSettled(sends);
+        sends = [];
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        // An output was not acknowledged: throw before committing, so kafkajs restarts from the last
+        // committed offset and the messages are handled again (at-least-once).
+        if (failed) throw failed.reason;
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+      }
+      resolveOffset(lastHandled);
+      committed = lastHandled;
+      sinceCommit = 0;
+      await heartbeat();
+    };
+
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || stopping) break;
+      if (scheduler?.shouldYield(topic, partition)) break;
+      const handled = await handleMessage(message, topic, partition);
+      if (handled === 'stop') break;
+      if (transactional) outputs.push(...handled);
+      else for (const o of handled) sends.push(send(o));
+      lastHandled = message.offset;
+      scheduler?.markProcessed(topic, partition, message.offset);
+      if (++sinceCommit >= options.commitEvery) await checkpoint();
+    }
+    await checkpoint();
+    metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
+  }
+
+  return {
+    get joined() {
+      return joined;
+    },
+
+    get assignment() {
+      return assignment;
+    },
+
+    async start() {
+      await Promise.all([consumer.connect(), admin?.connect(), txProducer?.connect()]);
+      await consumer.subscribe({ topics: deps.topics, fromBeginning: options.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        // One producer runs one transaction at a time: transactional runners take partitions in turn.
+        partitionsConsumedConcurrently: transactional ? 1 : options.partitionsConsumedConcurrently,
+        eachBatch,
+      });
+    },
+
+    async close() {
+      stopping = true;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), options.shutdownTimeoutMs)));
+      const stopped = (async () => {
+        await consumer.disconnect();
+        await scheduler?.close();
+        await Promise.all([admin?.disconnect(), txProducer?.disconnect()]);
+      })();
+      const result = await Promise.race([stopped.then(() => 'stopped' as const), deadline]);
+      clearTimeout(timer);
+      if (result === 'timeout') logger.warn({ timeoutMs: options.shutdownTimeoutMs }, 'consumer did not stop in time');
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createIdempotencyGuard, idempotencyDefaults, type IdempotencyGuard, type IdempotencyGuardOptions } from './guard.js';

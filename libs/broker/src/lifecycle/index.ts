@@ -1,0 +1,1 @@
+export { installGracefulShutdown, type Closeable, type ShutdownOptions } from './shutdown.js';

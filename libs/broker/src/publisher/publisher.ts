@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import type { PriorityBand } from '@tributary/schemas';
+import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { toBrokerError } from '../errors.js';
+import { eventHeaders, Headers } from '../headers.js';
+import { type BrokerLogger, silentLogger } from '../logger.js';
+import { type EventCodecPort, type MessagingMetricsPort, type MessagingTelemetryPort, noopMetrics, noopTelemetry } from '../ports.js';
+import { PriorityBandPartitioner } from '../priority/index.js';
+import { kafkaCompression, type PublisherOptions, resolvePublisherOptions } from './options.js';
+import type { PublishOptions, PublishReceipt } from './types.js';
+
+export interface PublisherDeps {
+  kafka: Kafka;
+  codec: EventCodecPort;
+  /** Band layout per topic (topic catalog); banded topics place messages by priority. */
+  bandsOf?: (topic: string) => readonly PriorityBand[] | undefined;
+  telemetry?: MessagingTelemetryPort;
+  metrics?: MessagingMetricsPort;
+  logger?: BrokerLogger;
+  options?: Partial<PublisherOptions>;
+}
+
+interface Pending {
+  topic: string;
+  type: string;
+  message: Message;
+  bytes: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export interface Publisher {
+  /** Encodes and queues one event; resolves once the broker acknowledged it (acks=all). */
+  publish(topic: string, type: string, value: unknown, options?: PublishOptions): Promise<PublishReceipt>;
+  /**
+   * Queues an already-encoded message as it is (dead letters, redrives): same batching, no codec,
+   * no added headers. Resolves once acknowledged.
+   */
+  publishRaw(topic: string, message: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }): Promise<void>;
+  /** Resolves when everything queued so far is acknowledged (or failed). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The one way Tributary code writes to Kafka: Avro values through the registry, the standard
+ * headers, an idempotent producer with acks=all, and concurrent publishes coalesced into batched
+ * sends (bounded by count, bytes and linger). One batch is in flight at a time, which keeps the
+ * idempotent producer's per-partition order; the next batch fills meanwhile. When the buffer is
+ * full, `publish` waits for room instead of growing memory without bound.
+ */
+export function createPublisher(deps: PublisherDeps): Publisher {
+  const options = resolvePublisherOptions(deps.options);
+  const telemetry = deps.telemetry ?? noopTelemetry;
+  const metrics = deps.metrics ?? noopMetrics;
+  const logger = (deps.logger ?? silentLogger).child({ component: 'publisher' });
+  const producer: Producer = deps.kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    // Also for unbanded topics: it hashes keys with murmur2 over all partitions, as Java clients do.
+    createPartitioner: PriorityBandPartitioner(deps.bandsOf ?? (() => undefined)),
+  });
+  const encoders = new Map<string, Promise<(value: unknown) => Buffer>>();
+  // A FIFO as an array with a moving head: batches are taken from the front without copying the rest.
+  let queue: Pending[] = [];
+  let head = 0;
+  const queued = () => queue.length - head;
+  let queuedBytes = 0;
+  /** Bytes queued or in flight: what back-pressure bounds. */
+  let bufferedBytes = 0;
+  let inFlight: Promise<void> | undefined;
+  let lingerTimer: NodeJS.Timeout | undefined;
+  let connected: Promise<void> | undefined;
+  let closed = false;
+  const roomWaiters: (() => void)[] = [];
+
+  const connect = () => (connected ??= producer.connect());
+
+  function encoderFor(topic: string, type: string) {
+    const key = `${topic}\u0000${type}`;
+    let encoder = encoders.get(key);
+    if (!encoder) {
+      encoder = deps.codec.encoderFor(topic, type);
+      encoders.set(key, encoder);
+      encoder.catch(() => encoders.delete(key));
+    }
+    return encoder;
+  }
+
+  function schedule(): void {
+    if (inFlight) return; // the send in flight will pick the queue up when it ends
+    if (queued() >= options.maxBatchCount || queuedBytes >= options.maxBatchBytes || options.lingerMs === 0) {
+      send();
+    } else {
+      lingerTimer ??= setTimeout(send, options.lingerMs);
+    }
+  }
+
+  function takeBatch(): Pending[] {
+    let bytes = 0;
+    let end = head;
+    const limit = Math.min(queue.length, head + options.maxBatchCount);
+    while (end < limit && (end === head || bytes + queue[end]!.bytes <= options.maxBatchBytes)) {
+      bytes += queue[end]!.bytes;
+      end++;
+    }
+    const batch = queue.slice(head, end);
+    head = end;
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+    } else if (head > 65_536) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    queuedBytes -= bytes;
+    return batch;
+  }
+
+  function send(): void {
+    if (lingerTimer) clearTimeout(lingerTimer);
+    lingerTimer = undefined;
+    if (inFlight || queued() === 0) return;
+    const batch = takeBatch();
+    inFlight = sendBatch(batch).finally(() => {
+      inFlight = undefined;
+      for (const p of batch) bufferedBytes -= p.bytes;
+      while (roomWaiters.length && bufferedBytes < options.bufferMaxBytes) roomWaiters.shift()!();
+      if (queued()) schedule();
+    });
+  }
+
+  async function sendBatch(batch: Pending[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const p of batch) {
+      let list = byTopic.get(p.topic);
+      if (!list) byTopic.set(p.topic, (list = []));
+      list.push(p.message);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    try {
+      await connect();
+      await producer.sendBatch({
+        topicMessages,
+        acks: -1,
+        timeout: options.sendTimeoutMs,
+        compression: kafkaCompression(options.compression),
+      });
+      countPublished(batch);
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      const error = toBrokerError(err, 'TRIB_PUBLISH_FAILED', `Publishing ${batch.length} messages failed`);
+      logger.warn({ err: error, count: batch.length }, 'publish failed');
+      for (const p of batch) p.reject(error);
+    }
+  }
+
+  async function enqueue(topic: string, type: string, message: Message): Promise<void> {
+    const bytes = (message.value ? message.value.length : 0) + (message.key ? Buffer.byteLength(message.key) : 0);
+    while (bufferedBytes + bytes > options.bufferMaxBytes && bufferedBytes > 0) {
+      await new Promise<void>((r) => roomWaiters.push(r));
+    }
+    bufferedBytes += bytes;
+    queuedBytes += bytes;
+    const done = new Promise<void>((resolve, reject) => {
+      queue.push({ topic, type, message, bytes, resolve, reject });
+    });
+    schedule();
+    return done;
+  }
+
+  function countPublished(batch: Pending[]): void {
+    const counts = new Map<string, { topic: string; type: string; n: number }>();
+    for (const p of batch) {
+      const k = `${p.topic}\u0000${p.type}`;
+      const c = counts.get(k);
+      if (c) c.n++;
+      else counts.set(k, { topic: p.topic, type: p.type, n: 1 });
+    }
+    for (const c of counts.values()) metrics.published.inc({ topic: c.topic, event_type: c.type }, c.n);
+  }
+
+  return {
+    async publish(topic, type, value, opts = {}) {
+      if (closed) throw toBrokerError(new Error('publisher is closed'), 'TRIB_PUBLISHER_CLOSED', `Cannot publish to ${topic}`);
+      const encode = await encoderFor(topic, type);
+      const encoded = encode(value);
+      const eventId = opts.eventId ?? randomUUID();
+      const headers = eventHeaders(type, eventId, opts);
+      const span = telemetry.startProducerSpan(topic, headers, opts.parentSpan ? { parent: opts.parentSpan } : undefined);
+      try {
+        await enqueue(topic, type, { key: opts.key ?? null, value: encoded, headers });
+        span.end();
+      } catch (err) {
+        span.end(err);
+        throw err;
+      }
+      return { topic, eventId };
+    },
+
+    publishRaw(topic, message) {
+      if (closed) throw toBrokerError(new Error('publisher is closed'), 'TRIB_PUBLISHER_CLOSED', `Cannot publish to ${topic}`);
+      return enqueue(topic, message.headers[Headers.eventType] ?? 'unknown', message);
+    },
+
+    async flush() {
+      while (queued() || inFlight) {
+        send();
+        await inFlight?.catch(() => undefined);
+      }
+    },
+
+    async close() {
+      closed = true;
+      await this.flush();
+      if (connected) await producer.disconnect();
+    },
+  };
+}

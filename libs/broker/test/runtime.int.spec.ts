@@ -1,0 +1,237 @@
+/**
+ * The messaging runtime on the real broker and registry: publish/consume with headers and traces,
+ * retries, dead letters, redrive, malformed input, transactions. One unique topic set per test.
+ */
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createTelemetry } from '@tributary/observability';
+import { uniqueName, waitFor } from '@tributary/testing';
+import { expect } from 'chai';
+import type { Admin, Kafka } from 'kafkajs';
+import {
+  type ConsumedEvent,
+  createConsumerRunner,
+  type ConsumerRunner,
+  createPublisher,
+  DeadLetterHeaders,
+  headersToStrings,
+  type Publisher,
+  redriveDeadLetters,
+  UnrecoverableError,
+} from '../src/index.js';
+import { type Command, createTopics, readMessages, testCodec, testKafka } from './support/runtime.js';
+
+const COMMAND = 'tributary.test.Command';
+const DONE = 'tributary.test.Done';
+const fastRetry = { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20 };
+
+describe('messaging runtime on the real broker', function () {
+  const kafka: Kafka = testKafka('runtime-test');
+  const codec = testCodec();
+  let admin: Admin;
+  let publisher: Publisher;
+  const runners: ConsumerRunner[] = [];
+
+  before(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+    publisher = createPublisher({ kafka, codec });
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.close()));
+  });
+  after(async () => {
+    await publisher.close();
+    await admin.disconnect();
+  });
+
+  async function topicSet(name: string, partitions = 3) {
+    const topic = uniqueName(`it-rt-${name}`);
+    await createTopics(admin, [
+      { topic, numPartitions: partitions },
+      { topic: `${topic}.dlq`, numPartitions: 1 },
+      { topic: `${topic}.out`, numPartitions: 1 },
+    ]);
+    return { topic, dlq: `${topic}.dlq`, out: `${topic}.out` };
+  }
+
+  function command(seq: number, note = ''): Command {
+    return { id: `cmd-${seq}`, seq, sentAt: Date.now(), note };
+  }
+
+  async function run(deps: Omit<Parameters<typeof createConsumerRunner>[0], 'kafka' | 'codec' | 'publisher' | 'groupId'> & { publisher?: Publisher }) {
+    const runner = createConsumerRunner({ kafka, codec, publisher, groupId: uniqueName('it-rt-group'), ...deps });
+    runners.push(runner);
+    await runner.start();
+    return runner;
+  }
+
+  it('delivers typed events with the standard headers, and outputs inherit correlation and causation', async () => {
+    const { topic, out } = await topicSet('headers');
+    const seen: ConsumedEvent<Command>[] = [];
+    await run({
+      topics: [topic],
+      handlers: {
+        [COMMAND]: (event: ConsumedEvent<Command>, ctx) => {
+          seen.push(event);
+          ctx.publish(out, DONE, { id: event.value.id, seq: event.value.seq }, { key: event.key });
+        },
+      },
+    });
+    const receipt = await publisher.publish(topic, COMMAND, command(1, 'hello'), { key: 'k1', correlationId: 'conv-1', priority: 'high' });
+    await waitFor(() => seen.length === 1, { what: 'the command to be handled' });
+    const event = seen[0]!;
+    expect(event).to.deep.include({ type: COMMAND, key: 'k1', eventId: receipt.eventId, correlationId: 'conv-1', priority: 'high' });
+    expect(event.value).to.deep.include({ id: 'cmd-1', seq: 1, note: 'hello' });
+    expect(event.headers).to.include({ 'event-type': COMMAND, 'event-id': receipt.eventId, 'correlation-id': 'conv-1', priority: 'high' });
+
+    const [output] = await readMessages(kafka, out, 1);
+    const headers = headersToStrings(output!.headers);
+    expect(headers).to.include({ 'event-type': DONE, 'correlation-id': 'conv-1', 'causation-id': receipt.eventId });
+    expect(output!.key?.toString()).to.equal('k1');
+    expect((await codec.decode(output!.value!)).value).to.deep.equal({ id: 'cmd-1', seq: 1 });
+  });
+
+  it('continues the producer trace in the consumer span', async () => {
+    const { topic } = await topicSet('trace');
+    const exporter = new InMemorySpanExporter();
+    const telemetry = createTelemetry({ serviceName: 'runtime-test', exporter, spanProcessor: 'simple' });
+    const tracedPublisher = createPublisher({ kafka, codec, telemetry });
+    let handled = false;
+    await run({ topics: [topic], telemetry, handlers: { [COMMAND]: () => void (handled = true) } });
+    await tracedPublisher.publish(topic, COMMAND, command(1));
+    await waitFor(() => handled, { what: 'the traced command' });
+    await tracedPublisher.close();
+    const spans = await waitFor(() => (exporter.getFinishedSpans().length >= 2 ? exporter.getFinishedSpans() : undefined), {
+      what: 'two finished spans',
+    });
+    const producer = spans.find((s) => s.name === `publish ${topic}`)!;
+    const consumer = spans.find((s) => s.name === `process ${topic}`)!;
+    expect(consumer.spanContext().traceId).to.equal(producer.spanContext().traceId);
+    expect(consumer.parentSpanContext?.spanId).to.equal(producer.spanContext().spanId);
+    await telemetry.close();
+  });
+
+  it('dead-letters exactly the poison message with the documented headers and keeps the partition flowing', async () => {
+    const { topic, dlq } = await topicSet('poison', 1);
+    const handled: number[] = [];
+    await run({
+      topics: [topic],
+      options: { retry: fastRetry },
+      handlers: {
+        [COMMAND]: (event: ConsumedEvent<Command>) => {
+          if (event.value.note === 'poison') throw new UnrecoverableError('cannot ever handle this', 'TRIB_TEST_POISON');
+          handled.push(event.value.seq);
+        },
+      },
+    });
+    for (let seq = 1; seq <= 5; seq++) await publisher.publish(topic, COMMAND, command(seq, seq === 3 ? 'poison' : ''), { key: 'same' });
+    await waitFor(() => handled.length === 4, { what: 'the four good commands' });
+    expect(handled).to.deep.equal([1, 2, 4, 5]);
+
+    const [dead, ...more] = await readMessages(kafka, dlq, 1);
+    expect(more).to.have.length(0);
+    const headers = headersToStrings(dead!.headers);
+    expect(headers).to.include({
+      [DeadLetterHeaders.errorCode]: 'TRIB_TEST_POISON',
+      [DeadLetterHeaders.errorMessage]: 'cannot ever handle this',
+      [DeadLetterHeaders.attempts]: '1',
+      [DeadLetterHeaders.originalTopic]: topic,
+      [DeadLetterHeaders.originalPartition]: '0',
+      [DeadLetterHeaders.originalOffset]: '2',
+      'event-type': COMMAND,
+    });
+    expect(Date.parse(headers[DeadLetterHeaders.firstFailureAt]!)).to.be.a('number').and.not.NaN;
+    expect((await codec.decode(dead!.value!)).value).to.deep.include({ seq: 3, note: 'poison' });
+  });
+
+  it('retries a retriable failure with backoff until it succeeds, without dead-lettering', async () => {
+    const { topic } = await topicSet('flaky', 1);
+    let attempts = 0;
+    let succeeded = false;
+    await run({
+      topics: [topic],
+      options: { retry: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 50 } },
+      handlers: {
+        [COMMAND]: (_e, ctx) => {
+          attempts = ctx.attempt;
+          if (ctx.attempt < 3) throw Object.assign(new Error('dependency briefly down'), { retriable: true });
+          succeeded = true;
+        },
+      },
+    });
+    await publisher.publish(topic, COMMAND, command(1));
+    await waitFor(() => succeeded, { what: 'the third attempt to succeed' });
+    expect(attempts).to.equal(3);
+    const offsets = await admin.fetchTopicOffsets(`${topic}.dlq`);
+    expect(offsets[0]?.high).to.equal('0');
+  });
+
+  it('dead-letters a message whose retries run out, then redrives it once the cause is fixed', async () => {
+    const { topic, dlq } = await topicSet('redrive', 1);
+    let broken = true;
+    const handled: number[] = [];
+    await run({
+      topics: [topic],
+      options: { retry: fastRetry },
+      handlers: {
+        [COMMAND]: (event: ConsumedEvent<Command>) => {
+          if (broken && event.value.seq === 2) throw new Error('downstream refused');
+          handled.push(event.value.seq);
+        },
+      },
+    });
+    for (let seq = 1; seq <= 3; seq++) await publisher.publish(topic, COMMAND, command(seq));
+    await waitFor(() => handled.length === 2, { what: 'commands 1 and 3' });
+    const [dead] = await readMessages(kafka, dlq, 1);
+    expect(headersToStrings(dead!.headers)[DeadLetterHeaders.attempts]).to.equal('3');
+
+    broken = false;
+    const result = await redriveDeadLetters({ kafka, publisher, dlqTopic: dlq });
+    expect(result).to.deep.include({ redriven: 1, skipped: 0 });
+    await waitFor(() => handled.length === 3, { what: 'the redriven command' });
+    expect(handled).to.deep.equal([1, 3, 2]);
+    // A second redrive finds nothing new.
+    expect((await redriveDeadLetters({ kafka, publisher, dlqTopic: dlq })).redriven).to.equal(0);
+  });
+
+  it('dead-letters malformed bytes and unknown schema ids without stopping', async () => {
+    const { topic, dlq } = await topicSet('malformed', 1);
+    const handled: number[] = [];
+    await run({
+      topics: [topic],
+      options: { retry: fastRetry },
+      handlers: { [COMMAND]: (event: ConsumedEvent<Command>) => void handled.push(event.value.seq) },
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    const unknownId = Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 1, 2, 3]);
+    await producer.send({ topic, messages: [{ value: 'not avro at all' }, { value: unknownId }] });
+    await producer.disconnect();
+    await publisher.publish(topic, COMMAND, command(7));
+    await waitFor(() => handled.length === 1, { what: 'the good command after the bad bytes' });
+    const dead = await readMessages(kafka, dlq, 2);
+    const codes = dead.map((m) => headersToStrings(m.headers)[DeadLetterHeaders.errorCode]);
+    expect(codes).to.deep.equal(['TRIB_CODEC_MALFORMED', 'TRIB_CODEC_UNKNOWN_SCHEMA']);
+    expect(dead[0]!.value!.toString()).to.equal('not avro at all');
+  });
+
+  it('commits outputs and offsets together in transactional mode', async () => {
+    const { topic, out } = await topicSet('txn', 1);
+    let handled = 0;
+    await run({
+      topics: [topic],
+      options: { transactionalId: uniqueName('it-rt-txn') },
+      handlers: {
+        [COMMAND]: (event: ConsumedEvent<Command>, ctx) => {
+          handled++;
+          ctx.publish(out, DONE, { id: event.value.id, seq: event.value.seq });
+        },
+      },
+    });
+    for (let seq = 1; seq <= 3; seq++) await publisher.publish(topic, COMMAND, command(seq));
+    const outputs = await readMessages(kafka, out, 3);
+    expect(handled).to.equal(3);
+    const seqs = await Promise.all(outputs.map(async (m) => ((await codec.decode(m.value!)).value as { seq: number }).seq));
+    expect(seqs).to.deep.equal([1, 2, 3]);
+  });
+});
