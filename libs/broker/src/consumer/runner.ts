@@ -101,8 +101,13 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
     logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
   });
 
-  function toEvent(message: KafkaMessage, topic: string, partition: number, decoded: { type: string; schemaId: number; value: unknown }): ConsumedEvent {
-    const headers = headersToStrings(message.headers);
+  function toEvent(
+    message: KafkaMessage,
+    headers: Record<string, string>,
+    where: { topic: string; partition: number },
+    decoded: { type: string; schemaId: number; value: unknown },
+  ): ConsumedEvent {
+    const { topic, partition } = where;
     const eventId = headers[Headers.eventId] ?? `${topic}/${partition}/${message.offset}`;
     return {
       type: decoded.type,
@@ -125,7 +130,16 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
     // Tombstones (null values) only delete keys on compacted topics; there is nothing to handle.
     if (message.value === null) return [];
     const value = message.value;
-    const typeLabel = headersToStrings(message.headers)[Headers.eventType] ?? 'unknown';
+    const headers = headersToStrings(message.headers);
+    const typeLabel = headers[Headers.eventType] ?? 'unknown';
+    // Every log line about this message carries its ids, so one grep follows it across services.
+    const where = {
+      topic,
+      partition,
+      offset: message.offset,
+      eventId: headers[Headers.eventId],
+      correlationId: headers[Headers.correlationId],
+    };
     const span = telemetry.startConsumerSpan(topic, message.headers);
     const started = performance.now();
     let outputs: Output[] = [];
@@ -140,7 +154,7 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
           }
           return;
         }
-        const event = toEvent(message, topic, partition, decoded);
+        const event = toEvent(message, headers, where, decoded);
         const ctx: HandlerContext = {
           attempt,
           publish(outTopic, type, outValue, opts = {}) {
@@ -165,7 +179,7 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
         shouldStop: () => stopping,
         onRetry: (err, attempt, delayMs) => {
           metrics.failed.inc({ topic, event_type: typeLabel });
-          logger.warn({ err, topic, partition, offset: message.offset, attempt, delayMs }, 'handler failed; retrying');
+          logger.warn({ err, ...where, attempt, delayMs }, 'handler failed; retrying');
         },
       },
     );
@@ -184,10 +198,7 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
     // the batch instead; kafkajs restarts from the last committed offset after its own backoff.
     if (isInfrastructureFailure(outcome.error)) throw outcome.error;
     metrics.deadLettered.inc({ topic, event_type: typeLabel });
-    logger.warn(
-      { err: outcome.error, topic, partition, offset: message.offset, attempts: outcome.attempts },
-      'message dead-lettered',
-    );
+    logger.warn({ err: outcome.error, ...where, attempts: outcome.attempts }, 'message dead-lettered');
     const dead = deadLetterOf(
       message,
       { topic, partition, groupId },
