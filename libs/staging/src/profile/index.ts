@@ -1,0 +1,2 @@
+export { createProfiler } from './profiler.js';
+export type { BatchProfile, FieldProfile, FieldProfiler, TextLengthProfile } from './types.js';
