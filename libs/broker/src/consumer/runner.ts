@@ -50,6 +50,9 @@ type Output =
   | { kind: 'event'; topic: string; type: string; value: unknown; options: PublishOptions }
   | { kind: 'raw'; topic: string; message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> } };
 
+/** How long a batch may keep the event loop before timers and I/O get a turn (banded topics). */
+const EVENT_LOOP_TURN_MS = 5;
+
 /** A handled message's outputs, or `stop` when shutdown interrupted it before it could finish. */
 type Handled = Output[] | 'stop';
 
@@ -269,7 +272,15 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
       await heartbeat();
     };
 
+    let turnAt = performance.now();
     for (const message of batch.messages) {
+      // Handlers that finish synchronously keep the batch in the microtask queue, where timers and
+      // I/O never run: give them a turn every few ms, or the band scheduler's polls wait for the
+      // next commit and urgent work waits behind the whole lower-band batch.
+      if (scheduler && performance.now() - turnAt >= EVENT_LOOP_TURN_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        turnAt = performance.now();
+      }
       if (!isRunning() || isStale() || stopping) break;
       if (scheduler?.shouldYield(topic, partition)) break;
       const handled = await handleMessage(message, topic, partition);
