@@ -41,8 +41,9 @@ export interface Stack {
 export function createStack(options: StackOptions, log: (line: string) => void = () => undefined): Stack {
   const paths = stackPaths(options);
   let javas: JavaRuntime[] | undefined;
+  // One search for both services, including the registry's explicit JDK, whichever asks first.
   const java = (service: string, min: number, home?: string) => () => {
-    javas ??= findJavas(home);
+    javas ??= findJavas(options.registry.javaHome);
     return selectJava(service, min, javas, home);
   };
   const kafkaJava = java('Apache Kafka', KAFKA_MIN_JAVA);
