@@ -23,13 +23,22 @@ async function main(): Promise<number> {
   );
 
   const totals = { passed: 0, failed: 0, skipped: 0 };
+  const failures: string[] = [];
   const files = fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir) : [];
   for (const file of files) {
-    const r = JSON.parse(fs.readFileSync(path.join(resultsDir, file), 'utf8')) as { passes: number; failures: number; pending: number };
+    const r = JSON.parse(fs.readFileSync(path.join(resultsDir, file), 'utf8')) as {
+      name: string;
+      passes: number;
+      failures: number;
+      pending: number;
+      failed?: { title: string; file?: string; error: string }[];
+    };
+    for (const f of r.failed ?? []) failures.push(`✗ ${r.name}: ${f.title}${f.file ? ` (${f.file})` : ''}\n${f.error.replace(/^/gm, '    ')}`);
     totals.passed += r.passes;
     totals.failed += r.failures;
     totals.skipped += r.pending;
   }
+  if (failures.length > 0) console.log(`\nFailures:\n${failures.join('\n')}`);
   console.log(`\n${files.length} projects tested`);
   console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   if (nx.status !== 0 || totals.failed > 0) return 1;

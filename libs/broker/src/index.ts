@@ -54,6 +54,7 @@ export type {
   ConsumerRunnerOptions,
   EventHandler,
   EventHandlers,
+  Checkpoint,
   HandlerContext,
 } from './consumer/index.js';
 export { redriveDeadLetters, REDRIVE_COUNT_HEADER } from './dead-letters/index.js';

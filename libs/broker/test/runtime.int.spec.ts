@@ -234,4 +234,36 @@ describe('messaging runtime on the real broker', function () {
     const seqs = await Promise.all(outputs.map(async (m) => ((await codec.decode(m.value!)).value as { seq: number }).seq));
     expect(seqs).to.deep.equal([1, 2, 3]);
   });
+
+  for (const mode of ['at-least-once', 'transactional'] as const) {
+    it(`publishes per-commit aggregates with the commit that covers them (${mode})`, async () => {
+      const { topic, out } = await topicSet(`agg-${mode}`, 1);
+      let pending = 0;
+      const checkpoints: { first: string; last: string }[] = [];
+      // All published before the runner starts, so the first fetch holds them and commits every 7.
+      await Promise.all(Array.from({ length: 30 }, (_, i) => publisher.publish(topic, COMMAND, command(i))));
+      await run({
+        topics: [topic],
+        options: { commitEvery: 7, ...(mode === 'transactional' ? { transactionalId: uniqueName('it-rt-agg') } : {}) },
+        handlers: { [COMMAND]: () => void pending++ },
+        beforeCommit: (checkpoint) => {
+          checkpoints.push({ first: checkpoint.firstOffset, last: checkpoint.lastOffset });
+          checkpoint.publish(out, DONE, { id: `${checkpoint.firstOffset}-${checkpoint.lastOffset}`, seq: pending });
+          pending = 0;
+        },
+        onUncommitted: () => (pending = 0),
+      });
+      await waitFor(() => checkpoints.at(-1)?.last === '29', { what: 'the last checkpoint' });
+      const outputs = await readMessages(kafka, out, checkpoints.length);
+      const done = await Promise.all(outputs.map(async (m) => (await codec.decode(m.value!)).value as { id: string; seq: number }));
+      // Each aggregate counts exactly the offsets of its commit, and together they count every message once.
+      expect(done.map((d) => d.id)).to.deep.equal(checkpoints.map((c) => `${c.first}-${c.last}`));
+      for (const d of done) {
+        const [first, last] = d.id.split('-').map(Number);
+        expect(d.seq).to.equal(last! - first! + 1);
+      }
+      expect(done.reduce((sum, d) => sum + d.seq, 0)).to.equal(30);
+      expect(checkpoints.some((c) => Number(c.last) - Number(c.first) + 1 === 7)).to.equal(true);
+    });
+  }
 });

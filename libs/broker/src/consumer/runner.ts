@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PriorityBand } from '@tributary/schemas';
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { UnrecoverableError } from '../errors.js';
 import { eventHeaders, Headers, headersToStrings } from '../headers.js';
 import { type BrokerLogger, silentLogger } from '../logger.js';
@@ -17,7 +17,7 @@ import type { Publisher, PublishOptions } from '../publisher/index.js';
 import { isInfrastructureFailure, isRetriable, retry } from '../retry/index.js';
 import { deadLetterOf, deadLetterTopicOf } from './dead-letter.js';
 import { type ConsumerRunnerOptions, resolveConsumerRunnerOptions } from './options.js';
-import type { ConsumedEvent, EventHandlers, HandlerContext } from './types.js';
+import type { Checkpoint, ConsumedEvent, EventHandlers, HandlerContext } from './types.js';
 
 export interface ConsumerRunnerDeps {
   kafka: Kafka;
@@ -27,6 +27,18 @@ export interface ConsumerRunnerDeps {
   handlers: EventHandlers;
   /** Sends outputs and dead letters (at-least-once mode). */
   publisher: Publisher;
+  /**
+   * Called before each commit of a partition's handled messages, to publish what the handlers
+   * aggregated over them (counts, profiles): those outputs are sent and acknowledged before the
+   * offsets commit, or join the same transaction, so an aggregate counts each message exactly when
+   * its offset commits.
+   */
+  beforeCommit?: (checkpoint: Checkpoint) => void;
+  /**
+   * Called when a partition's batch fails before its handled messages committed (they will be
+   * handled again): drop what the handlers aggregated for that partition since the last commit.
+   */
+  onUncommitted?: (where: { topic: string; partition: number }) => void;
   /** Band layout per topic (topic catalog): banded topics are drained high band first. */
   bandsOf?: (topic: string) => readonly PriorityBand[] | undefined;
   telemetry?: MessagingTelemetryPort;
@@ -218,19 +230,29 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
 
   async function commitInTransaction(outputs: Output[], topic: string, partition: number, nextOffset: string): Promise<void> {
     const producer = txProducer!;
-    const txn = await producer.transaction();
     const spans: SpanHandle[] = [];
+    // One request for all outputs of the checkpoint, grouped by topic (order kept within a topic).
+    const byTopic = new Map<string, Message[]>();
+    const add = (t: string, m: Message) => {
+      const list = byTopic.get(t);
+      if (list) list.push(m);
+      else byTopic.set(t, [m]);
+    };
+    for (const o of outputs) {
+      if (o.kind === 'raw') {
+        add(o.topic, o.message);
+      } else {
+        const encode = await codec.encoderFor(o.topic, o.type);
+        const headers = eventHeaders(o.type, o.options.eventId ?? randomUUID(), o.options);
+        const parent = o.options.parentSpan;
+        spans.push(telemetry.startProducerSpan(o.topic, headers, parent ? { parent } : undefined));
+        add(o.topic, { key: o.options.key ?? null, value: encode(o.value), headers });
+      }
+    }
+    const txn = await producer.transaction();
     try {
-      for (const o of outputs) {
-        if (o.kind === 'raw') {
-          await txn.send({ topic: o.topic, acks: -1, messages: [o.message] });
-        } else {
-          const encode = await codec.encoderFor(o.topic, o.type);
-          const headers = eventHeaders(o.type, o.options.eventId ?? randomUUID(), o.options);
-          const parent = o.options.parentSpan;
-          spans.push(telemetry.startProducerSpan(o.topic, headers, parent ? { parent } : undefined));
-          await txn.send({ topic: o.topic, acks: -1, messages: [{ key: o.options.key ?? null, value: encode(o.value), headers }] });
-        }
+      if (byTopic.size > 0) {
+        await txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([t, messages]) => ({ topic: t, messages })) });
       }
       await txn.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
       await txn.commit();
@@ -250,10 +272,25 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
     let lastHandled: string | undefined;
     let committed: string | undefined;
     let sinceCommit = 0;
+    let firstUncommitted: string | undefined;
 
     const checkpoint = async () => {
       if (lastHandled === undefined || lastHandled === committed) return;
       const next = (BigInt(lastHandled) + 1n).toString();
+      if (deps.beforeCommit) {
+        const aggregated: Output[] = [];
+        deps.beforeCommit({
+          topic,
+          partition,
+          firstOffset: firstUncommitted ?? lastHandled,
+          lastOffset: lastHandled,
+          publish(outTopic, type, value, opts = {}) {
+            aggregated.push({ kind: 'event', topic: outTopic, type, value, options: opts });
+          },
+        });
+        if (transactional) outputs.push(...aggregated);
+        else for (const o of aggregated) sends.push(send(o));
+      }
       if (transactional) {
         await commitInTransaction(outputs, topic, partition, next);
         outputs = [];
@@ -268,30 +305,37 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
       }
       resolveOffset(lastHandled);
       committed = lastHandled;
+      firstUncommitted = undefined;
       sinceCommit = 0;
       await heartbeat();
     };
 
-    let turnAt = performance.now();
-    for (const message of batch.messages) {
-      // Handlers that finish synchronously keep the batch in the microtask queue, where timers and
-      // I/O never run: give them a turn every few ms, or the band scheduler's polls wait for the
-      // next commit and urgent work waits behind the whole lower-band batch.
-      if (scheduler && performance.now() - turnAt >= EVENT_LOOP_TURN_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        turnAt = performance.now();
+    try {
+      let turnAt = performance.now();
+      for (const message of batch.messages) {
+        // Handlers that finish synchronously keep the batch in the microtask queue, where timers and
+        // I/O never run: give them a turn every few ms, or the band scheduler's polls wait for the
+        // next commit and urgent work waits behind the whole lower-band batch.
+        if (scheduler && performance.now() - turnAt >= EVENT_LOOP_TURN_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          turnAt = performance.now();
+        }
+        if (!isRunning() || isStale() || stopping) break;
+        if (scheduler?.shouldYield(topic, partition)) break;
+        const handled = await handleMessage(message, topic, partition);
+        if (handled === 'stop') break;
+        if (transactional) outputs.push(...handled);
+        else for (const o of handled) sends.push(send(o));
+        lastHandled = message.offset;
+        firstUncommitted ??= message.offset;
+        scheduler?.markProcessed(topic, partition, message.offset);
+        if (++sinceCommit >= options.commitEvery) await checkpoint();
       }
-      if (!isRunning() || isStale() || stopping) break;
-      if (scheduler?.shouldYield(topic, partition)) break;
-      const handled = await handleMessage(message, topic, partition);
-      if (handled === 'stop') break;
-      if (transactional) outputs.push(...handled);
-      else for (const o of handled) sends.push(send(o));
-      lastHandled = message.offset;
-      scheduler?.markProcessed(topic, partition, message.offset);
-      if (++sinceCommit >= options.commitEvery) await checkpoint();
+      await checkpoint();
+    } catch (err) {
+      deps.onUncommitted?.({ topic, partition });
+      throw err;
     }
-    await checkpoint();
     metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
   }
 

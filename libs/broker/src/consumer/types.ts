@@ -35,3 +35,14 @@ export type EventHandler<V = unknown> = (event: ConsumedEvent<V>, ctx: HandlerCo
 
 /** Handlers by event type (the record full name, as in the `event-type` header). */
 export type EventHandlers = Record<string, EventHandler<never>>;
+
+/** The handled, not yet committed messages of one partition, as `beforeCommit` sees them. */
+export interface Checkpoint {
+  topic: string;
+  partition: number;
+  /** Offsets of the first and last message this commit covers. */
+  firstOffset: string;
+  lastOffset: string;
+  /** Queues an aggregate output; it is sent before (or with, in a transaction) the commit. */
+  publish(topic: string, type: string, value: unknown, options?: Omit<PublishOptions, 'causationId'>): void;
+}

@@ -291,6 +291,43 @@ export namespace TributaryMonitoring {
 }
 
 export namespace TributaryPipeline {
+    export const CommandRejectedSchema = "{\"type\":\"record\",\"name\":\"CommandRejected\",\"namespace\":\"tributary.pipeline\",\"doc\":\"Event: the pipeline manager refused a command (unknown pipeline, version conflict, invalid definition, incompatible schema). Carries the command's correlation id in its headers, so the requester can answer. Keyed by pipelineId.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the command was about.\"},{\"name\":\"command\",\"type\":\"string\",\"doc\":\"Full name of the refused command type.\"},{\"name\":\"code\",\"type\":\"string\",\"doc\":\"Stable error code, e.g. TRIB_PIPELINE_EXISTS, TRIB_VERSION_CONFLICT.\"},{\"name\":\"message\",\"type\":\"string\",\"doc\":\"Why, in words.\"},{\"name\":\"details\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"JSON text with structured details (e.g. definition issues), when any.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Who sent the command.\"},{\"name\":\"rejectedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When it was refused.\"}]}";
+    export const CommandRejectedName = "tributary.pipeline.CommandRejected";
+    /**
+     * Event: the pipeline manager refused a command (unknown pipeline, version conflict, invalid definition, incompatible schema). Carries the command's correlation id in its headers, so the requester can answer. Keyed by pipelineId.
+     */
+    export interface CommandRejected {
+        /**
+         * Pipeline the command was about.
+         */
+        pipelineId: string;
+        /**
+         * Full name of the refused command type.
+         */
+        command: string;
+        /**
+         * Stable error code, e.g. TRIB_PIPELINE_EXISTS, TRIB_VERSION_CONFLICT.
+         */
+        code: string;
+        /**
+         * Why, in words.
+         */
+        message: string;
+        /**
+         * JSON text with structured details (e.g. definition issues), when any.
+         *
+         * Default: null
+         */
+        details: null | string;
+        /**
+         * Who sent the command.
+         */
+        requestedBy: string;
+        /**
+         * When it was refused.
+         */
+        rejectedAt: number;
+    }
     export const CreatePipelineSchema = "{\"type\":\"record\",\"name\":\"CreatePipeline\",\"namespace\":\"tributary.pipeline\",\"doc\":\"Command: create a pipeline from a definition. Keyed by pipelineId; the pipeline manager answers with PipelineCreated, or refuses if the id exists.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Id chosen by the requester (lower case, becomes a topic name segment).\"},{\"name\":\"name\",\"type\":\"string\",\"doc\":\"Human-readable name.\"},{\"name\":\"definition\",\"type\":\"string\",\"doc\":\"The pipeline definition as a JSON document (stages, sources, sinks, rules).\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Principal that asked for the change (user or service).\"},{\"name\":\"requestedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the request was accepted at the edge.\"}]}";
     export const CreatePipelineName = "tributary.pipeline.CreatePipeline";
     /**
@@ -471,6 +508,45 @@ export namespace TributaryPipeline {
          */
         updatedAt: number;
     }
+    export const ProcessorAnnouncedSchema = "{\"type\":\"record\",\"name\":\"ProcessorAnnounced\",\"namespace\":\"tributary.pipeline\",\"doc\":\"Event: a processor instance is alive, where CPM can call it, and what it runs. Sent at start and on an interval; a processor whose announcements stop is gone. Keyed by processorId.\",\"fields\":[{\"name\":\"processorId\",\"type\":\"string\",\"doc\":\"Stable id of the instance (host-pid or configured).\"},{\"name\":\"url\",\"type\":\"string\",\"doc\":\"Base URL of its HTTP API (health, preview, pause/resume).\"},{\"name\":\"pipelines\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Pipelines it is running.\"},{\"name\":\"paused\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Pipelines it has paused.\"},{\"name\":\"intervalMs\",\"type\":\"int\",\"doc\":\"How often it announces; three missed intervals mean it is gone.\"},{\"name\":\"startedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the instance started.\"},{\"name\":\"announcedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When this announcement was sent.\"}]}";
+    export const ProcessorAnnouncedName = "tributary.pipeline.ProcessorAnnounced";
+    /**
+     * Event: a processor instance is alive, where CPM can call it, and what it runs. Sent at start and on an interval; a processor whose announcements stop is gone. Keyed by processorId.
+     */
+    export interface ProcessorAnnounced {
+        /**
+         * Stable id of the instance (host-pid or configured).
+         */
+        processorId: string;
+        /**
+         * Base URL of its HTTP API (health, preview, pause/resume).
+         */
+        url: string;
+        /**
+         * Pipelines it is running.
+         *
+         * Default: []
+         */
+        pipelines: string[];
+        /**
+         * Pipelines it has paused.
+         *
+         * Default: []
+         */
+        paused: string[];
+        /**
+         * How often it announces; three missed intervals mean it is gone.
+         */
+        intervalMs: number;
+        /**
+         * When the instance started.
+         */
+        startedAt: number;
+        /**
+         * When this announcement was sent.
+         */
+        announcedAt: number;
+    }
     export const DataStageSchema = "{\"type\":\"enum\",\"name\":\"DataStage\",\"doc\":\"A per-pipeline data topic that history can be replayed from.\",\"symbols\":[\"raw\",\"staged\",\"processed\",\"validated\"],\"default\":\"raw\"}";
     export const DataStageName = "tributary.pipeline.DataStage";
     /**
@@ -551,10 +627,10 @@ export namespace TributaryPipeline {
          */
         failedAt: number;
     }
-    export const StageCountsSchema = "{\"type\":\"record\",\"name\":\"StageCounts\",\"doc\":\"Cumulative record counts of one pipeline stage.\",\"fields\":[{\"name\":\"stage\",\"type\":\"string\",\"doc\":\"Stage name as declared in the definition.\"},{\"name\":\"recordsIn\",\"type\":\"long\",\"doc\":\"Records the stage received.\"},{\"name\":\"recordsOut\",\"type\":\"long\",\"doc\":\"Records the stage emitted.\"},{\"name\":\"recordsErrored\",\"type\":\"long\",\"doc\":\"Records the stage rejected, quarantined or dead-lettered.\"}]}";
+    export const StageCountsSchema = "{\"type\":\"record\",\"name\":\"StageCounts\",\"doc\":\"Record counts of one pipeline stage over the batch.\",\"fields\":[{\"name\":\"stage\",\"type\":\"string\",\"doc\":\"Stage name as declared in the definition.\"},{\"name\":\"recordsIn\",\"type\":\"long\",\"doc\":\"Records the stage received.\"},{\"name\":\"recordsOut\",\"type\":\"long\",\"doc\":\"Records the stage emitted.\"},{\"name\":\"recordsErrored\",\"type\":\"long\",\"doc\":\"Records the stage rejected, quarantined or dead-lettered.\"}]}";
     export const StageCountsName = "tributary.pipeline.StageCounts";
     /**
-     * Cumulative record counts of one pipeline stage.
+     * Record counts of one pipeline stage over the batch.
      */
     export interface StageCounts {
         /**
@@ -574,10 +650,10 @@ export namespace TributaryPipeline {
          */
         recordsErrored: number;
     }
-    export const RunProgressSchema = "{\"type\":\"record\",\"name\":\"RunProgress\",\"namespace\":\"tributary.pipeline\",\"doc\":\"Event: periodic progress of a run, per stage. Counts are cumulative since the run started, so a lost or duplicated progress event loses or doubles nothing. Keyed by pipelineId.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline being run.\"},{\"name\":\"runId\",\"type\":\"string\",\"doc\":\"Run the counts belong to.\"},{\"name\":\"stages\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"StageCounts\",\"doc\":\"Cumulative record counts of one pipeline stage.\",\"fields\":[{\"name\":\"stage\",\"type\":\"string\",\"doc\":\"Stage name as declared in the definition.\"},{\"name\":\"recordsIn\",\"type\":\"long\",\"doc\":\"Records the stage received.\"},{\"name\":\"recordsOut\",\"type\":\"long\",\"doc\":\"Records the stage emitted.\"},{\"name\":\"recordsErrored\",\"type\":\"long\",\"doc\":\"Records the stage rejected, quarantined or dead-lettered.\"}]}},\"default\":[],\"doc\":\"Counts per stage, in pipeline order.\"},{\"name\":\"reportedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the counts were read.\"}]}";
+    export const RunProgressSchema = "{\"type\":\"record\",\"name\":\"RunProgress\",\"namespace\":\"tributary.pipeline\",\"doc\":\"Event: progress of a run over one committed batch of a stage worker, per stage. Counts are deltas of that batch, published in the same Kafka transaction as the batch's outputs, so summing them counts every record exactly once. Keyed by pipelineId.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline being run.\"},{\"name\":\"runId\",\"type\":\"string\",\"doc\":\"Run the counts belong to.\"},{\"name\":\"stages\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"StageCounts\",\"doc\":\"Record counts of one pipeline stage over the batch.\",\"fields\":[{\"name\":\"stage\",\"type\":\"string\",\"doc\":\"Stage name as declared in the definition.\"},{\"name\":\"recordsIn\",\"type\":\"long\",\"doc\":\"Records the stage received.\"},{\"name\":\"recordsOut\",\"type\":\"long\",\"doc\":\"Records the stage emitted.\"},{\"name\":\"recordsErrored\",\"type\":\"long\",\"doc\":\"Records the stage rejected, quarantined or dead-lettered.\"}]}},\"default\":[],\"doc\":\"Counts per stage, in pipeline order.\"},{\"name\":\"reportedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the counts were read.\"}]}";
     export const RunProgressName = "tributary.pipeline.RunProgress";
     /**
-     * Event: periodic progress of a run, per stage. Counts are cumulative since the run started, so a lost or duplicated progress event loses or doubles nothing. Keyed by pipelineId.
+     * Event: progress of a run over one committed batch of a stage worker, per stage. Counts are deltas of that batch, published in the same Kafka transaction as the batch's outputs, so summing them counts every record exactly once. Keyed by pipelineId.
      */
     export interface RunProgress {
         /**
@@ -1005,6 +1081,82 @@ export namespace TributaryReport {
 }
 
 export namespace TributaryStaging {
+    export const RejectionReasonSchema = "{\"type\":\"record\",\"name\":\"RejectionReason\",\"doc\":\"One reason a record was rejected.\",\"fields\":[{\"name\":\"field\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Field at fault; null when the whole record is.\"},{\"name\":\"code\",\"type\":\"string\",\"doc\":\"Stable reason code, e.g. TRIB_RECORD_TYPE_MISMATCH.\"},{\"name\":\"message\",\"type\":\"string\",\"doc\":\"Human explanation.\"}]}";
+    export const RejectionReasonName = "tributary.staging.RejectionReason";
+    /**
+     * One reason a record was rejected.
+     */
+    export interface RejectionReason {
+        /**
+         * Field at fault; null when the whole record is.
+         *
+         * Default: null
+         */
+        field: null | string;
+        /**
+         * Stable reason code, e.g. TRIB_RECORD_TYPE_MISMATCH.
+         */
+        code: string;
+        /**
+         * Human explanation.
+         */
+        message: string;
+    }
+    export const RecordRejectedSchema = "{\"type\":\"record\",\"name\":\"RecordRejected\",\"namespace\":\"tributary.staging\",\"doc\":\"A record of a pipeline that could not be staged (unparseable, schema-invalid) or that a processor stage failed; written to the pipeline's .rejected topic, keyed by record id.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the record was sent to.\"},{\"name\":\"runId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Replay run that produced the rejection; null for live processing.\"},{\"name\":\"recordId\",\"type\":\"string\",\"doc\":\"Record id (as assigned at ingest).\"},{\"name\":\"batchId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Ingest batch the record came with, when known.\"},{\"name\":\"stage\",\"type\":\"string\",\"doc\":\"Where it was rejected: `staging`, or the id of the processor stage that failed it.\"},{\"name\":\"sourceTopic\",\"type\":\"string\",\"doc\":\"Topic the record was read from.\"},{\"name\":\"sourcePartition\",\"type\":\"int\",\"doc\":\"Partition it was read from.\"},{\"name\":\"sourceOffset\",\"type\":\"long\",\"doc\":\"Offset it was read from.\"},{\"name\":\"record\",\"type\":\"string\",\"doc\":\"The record as received, as JSON text (cut at 64 KiB).\"},{\"name\":\"errors\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"RejectionReason\",\"doc\":\"One reason a record was rejected.\",\"fields\":[{\"name\":\"field\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Field at fault; null when the whole record is.\"},{\"name\":\"code\",\"type\":\"string\",\"doc\":\"Stable reason code, e.g. TRIB_RECORD_TYPE_MISMATCH.\"},{\"name\":\"message\",\"type\":\"string\",\"doc\":\"Human explanation.\"}]}},\"doc\":\"Every reason found, at least one.\"},{\"name\":\"rejectedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When it was rejected.\"}]}";
+    export const RecordRejectedName = "tributary.staging.RecordRejected";
+    /**
+     * A record of a pipeline that could not be staged (unparseable, schema-invalid) or that a processor stage failed; written to the pipeline's .rejected topic, keyed by record id.
+     */
+    export interface RecordRejected {
+        /**
+         * Pipeline the record was sent to.
+         */
+        pipelineId: string;
+        /**
+         * Replay run that produced the rejection; null for live processing.
+         *
+         * Default: null
+         */
+        runId: null | string;
+        /**
+         * Record id (as assigned at ingest).
+         */
+        recordId: string;
+        /**
+         * Ingest batch the record came with, when known.
+         *
+         * Default: null
+         */
+        batchId: null | string;
+        /**
+         * Where it was rejected: `staging`, or the id of the processor stage that failed it.
+         */
+        stage: string;
+        /**
+         * Topic the record was read from.
+         */
+        sourceTopic: string;
+        /**
+         * Partition it was read from.
+         */
+        sourcePartition: number;
+        /**
+         * Offset it was read from.
+         */
+        sourceOffset: number;
+        /**
+         * The record as received, as JSON text (cut at 64 KiB).
+         */
+        record: string;
+        /**
+         * Every reason found, at least one.
+         */
+        errors: TributaryStaging.RejectionReason[];
+        /**
+         * When it was rejected.
+         */
+        rejectedAt: number;
+    }
     export const FieldProfileSchema = "{\"type\":\"record\",\"name\":\"FieldProfile\",\"doc\":\"Profile of one field over the staged records of a batch.\",\"fields\":[{\"name\":\"field\",\"type\":\"string\",\"doc\":\"Field path (dot-separated for nested fields).\"},{\"name\":\"valueCount\",\"type\":\"long\",\"doc\":\"Records where the field is present and not null.\"},{\"name\":\"nullCount\",\"type\":\"long\",\"doc\":\"Records where the field is null or missing.\"},{\"name\":\"min\",\"type\":[\"null\",\"double\",\"string\"],\"default\":null,\"doc\":\"Smallest value: a number for numeric and time fields (epoch ms), a string (lexical order) for text; null when no value was seen.\"},{\"name\":\"max\",\"type\":[\"null\",\"double\",\"string\"],\"default\":null,\"doc\":\"Largest value, same conventions as min.\"}]}";
     export const FieldProfileName = "tributary.staging.FieldProfile";
     /**
@@ -1106,6 +1258,7 @@ export type AlertSeverity = TributaryMonitoring.AlertSeverity;
 export type AlertState = TributaryMonitoring.AlertState;
 export type AlertStateChanged = TributaryMonitoring.AlertStateChanged;
 export type AnalyticsResult = TributaryAnalytics.AnalyticsResult;
+export type CommandRejected = TributaryPipeline.CommandRejected;
 export type CreatePipeline = TributaryPipeline.CreatePipeline;
 export type DataStage = TributaryPipeline.DataStage;
 export type DeletePipeline = TributaryPipeline.DeletePipeline;
@@ -1119,10 +1272,13 @@ export type PipelineCreated = TributaryPipeline.PipelineCreated;
 export type PipelineDefinition = TributaryPipeline.PipelineDefinition;
 export type PipelineDeleted = TributaryPipeline.PipelineDeleted;
 export type PipelineUpdated = TributaryPipeline.PipelineUpdated;
+export type ProcessorAnnounced = TributaryPipeline.ProcessorAnnounced;
 export type QualityIssueOpened = TributaryQuality.QualityIssueOpened;
 export type QualityIssueResolved = TributaryQuality.QualityIssueResolved;
 export type QualityRuleEvaluated = TributaryQuality.QualityRuleEvaluated;
 export type RecommendationIssued = TributaryRecommendation.RecommendationIssued;
+export type RecordRejected = TributaryStaging.RecordRejected;
+export type RejectionReason = TributaryStaging.RejectionReason;
 export type ReplayPipeline = TributaryPipeline.ReplayPipeline;
 export type ReportGenerated = TributaryReport.ReportGenerated;
 export type RuleSeverity = TributaryQuality.RuleSeverity;
@@ -1147,12 +1303,14 @@ export interface EventTypes {
   'tributary.monitoring.AlertStateChanged': AlertStateChanged;
   'tributary.monitoring.Heartbeat': Heartbeat;
   'tributary.monitoring.MetricSnapshot': MetricSnapshot;
+  'tributary.pipeline.CommandRejected': CommandRejected;
   'tributary.pipeline.CreatePipeline': CreatePipeline;
   'tributary.pipeline.DeletePipeline': DeletePipeline;
   'tributary.pipeline.PipelineCreated': PipelineCreated;
   'tributary.pipeline.PipelineDefinition': PipelineDefinition;
   'tributary.pipeline.PipelineDeleted': PipelineDeleted;
   'tributary.pipeline.PipelineUpdated': PipelineUpdated;
+  'tributary.pipeline.ProcessorAnnounced': ProcessorAnnounced;
   'tributary.pipeline.ReplayPipeline': ReplayPipeline;
   'tributary.pipeline.RunFailed': RunFailed;
   'tributary.pipeline.RunProgress': RunProgress;
@@ -1166,6 +1324,7 @@ export interface EventTypes {
   'tributary.quality.QualityRuleEvaluated': QualityRuleEvaluated;
   'tributary.recommendation.RecommendationIssued': RecommendationIssued;
   'tributary.report.ReportGenerated': ReportGenerated;
+  'tributary.staging.RecordRejected': RecordRejected;
   'tributary.staging.StagingBatchCompleted': StagingBatchCompleted;
 }
 
@@ -1179,12 +1338,14 @@ export const EVENT_TYPE_NAMES: readonly EventTypeName[] = [
   'tributary.monitoring.AlertStateChanged',
   'tributary.monitoring.Heartbeat',
   'tributary.monitoring.MetricSnapshot',
+  'tributary.pipeline.CommandRejected',
   'tributary.pipeline.CreatePipeline',
   'tributary.pipeline.DeletePipeline',
   'tributary.pipeline.PipelineCreated',
   'tributary.pipeline.PipelineDefinition',
   'tributary.pipeline.PipelineDeleted',
   'tributary.pipeline.PipelineUpdated',
+  'tributary.pipeline.ProcessorAnnounced',
   'tributary.pipeline.ReplayPipeline',
   'tributary.pipeline.RunFailed',
   'tributary.pipeline.RunProgress',
@@ -1198,6 +1359,7 @@ export const EVENT_TYPE_NAMES: readonly EventTypeName[] = [
   'tributary.quality.QualityRuleEvaluated',
   'tributary.recommendation.RecommendationIssued',
   'tributary.report.ReportGenerated',
+  'tributary.staging.RecordRejected',
   'tributary.staging.StagingBatchCompleted',
 ];
 
@@ -1208,12 +1370,14 @@ export const eventSchemas: { readonly [T in EventTypeName]: AvroRecordSchema } =
   'tributary.monitoring.AlertStateChanged': JSON.parse(TributaryMonitoring.AlertStateChangedSchema) as AvroRecordSchema,
   'tributary.monitoring.Heartbeat': JSON.parse(TributaryMonitoring.HeartbeatSchema) as AvroRecordSchema,
   'tributary.monitoring.MetricSnapshot': JSON.parse(TributaryMonitoring.MetricSnapshotSchema) as AvroRecordSchema,
+  'tributary.pipeline.CommandRejected': JSON.parse(TributaryPipeline.CommandRejectedSchema) as AvroRecordSchema,
   'tributary.pipeline.CreatePipeline': JSON.parse(TributaryPipeline.CreatePipelineSchema) as AvroRecordSchema,
   'tributary.pipeline.DeletePipeline': JSON.parse(TributaryPipeline.DeletePipelineSchema) as AvroRecordSchema,
   'tributary.pipeline.PipelineCreated': JSON.parse(TributaryPipeline.PipelineCreatedSchema) as AvroRecordSchema,
   'tributary.pipeline.PipelineDefinition': JSON.parse(TributaryPipeline.PipelineDefinitionSchema) as AvroRecordSchema,
   'tributary.pipeline.PipelineDeleted': JSON.parse(TributaryPipeline.PipelineDeletedSchema) as AvroRecordSchema,
   'tributary.pipeline.PipelineUpdated': JSON.parse(TributaryPipeline.PipelineUpdatedSchema) as AvroRecordSchema,
+  'tributary.pipeline.ProcessorAnnounced': JSON.parse(TributaryPipeline.ProcessorAnnouncedSchema) as AvroRecordSchema,
   'tributary.pipeline.ReplayPipeline': JSON.parse(TributaryPipeline.ReplayPipelineSchema) as AvroRecordSchema,
   'tributary.pipeline.RunFailed': JSON.parse(TributaryPipeline.RunFailedSchema) as AvroRecordSchema,
   'tributary.pipeline.RunProgress': JSON.parse(TributaryPipeline.RunProgressSchema) as AvroRecordSchema,
@@ -1227,5 +1391,6 @@ export const eventSchemas: { readonly [T in EventTypeName]: AvroRecordSchema } =
   'tributary.quality.QualityRuleEvaluated': JSON.parse(TributaryQuality.QualityRuleEvaluatedSchema) as AvroRecordSchema,
   'tributary.recommendation.RecommendationIssued': JSON.parse(TributaryRecommendation.RecommendationIssuedSchema) as AvroRecordSchema,
   'tributary.report.ReportGenerated': JSON.parse(TributaryReport.ReportGeneratedSchema) as AvroRecordSchema,
+  'tributary.staging.RecordRejected': JSON.parse(TributaryStaging.RecordRejectedSchema) as AvroRecordSchema,
   'tributary.staging.StagingBatchCompleted': JSON.parse(TributaryStaging.StagingBatchCompletedSchema) as AvroRecordSchema,
 };
