@@ -10,6 +10,14 @@ import { requestContext } from './http/request-context.js';
 import { ingestHandler } from './ingest/ingest.js';
 import type { PipelineDirectory } from './ingest/pipeline-directory.js';
 import { openApiDocument } from './openapi.js';
+import type { EventStreams } from './events/streams.js';
+import { createCommandBus } from './pipelines/commands.js';
+import { registerPipelineReadRoutes } from './pipelines/read-routes.js';
+import { registerRunRoutes } from './pipelines/run-routes.js';
+import type { DefinitionsPort, PipelineEventsPort } from './pipelines/types.js';
+import { registerPipelineWriteRoutes } from './pipelines/write-routes.js';
+import { registerProcessorRoutes } from './processors/routes.js';
+import { controlTopicCatalog } from '@tributary/schemas';
 import { type CpmOptionsInput, resolveCpmOptions } from './options.js';
 
 export const API_PREFIX = '/api/v1';
@@ -17,7 +25,7 @@ export const API_PREFIX = '/api/v1';
 export interface CpmAppDeps {
   config: { topicPrefix: string };
   logger: Logger;
-  publisher: Pick<Publisher, 'publishRaw'>;
+  publisher: Pick<Publisher, 'publishRaw' | 'publish'>;
   /** Kafka reachability, checked (bounded, cached) before ingest hands records to the producer. */
   kafkaProbe: ReachabilityProbe;
   /** Everything `/readyz` checks (Kafka, schema registry…). */
@@ -25,6 +33,14 @@ export interface CpmAppDeps {
   apiKeys: ApiKeyRing;
   metrics: TributaryMetrics;
   pipelines: PipelineDirectory;
+  /** Read model of `pipeline.definitions`. */
+  definitions: DefinitionsPort;
+  /** Read model of `pipeline.events` (runs, processors, command answers). */
+  events: PipelineEventsPort;
+  /** The SSE streams of `/events` (created by the caller, which closes them at shutdown). */
+  eventStreams: EventStreams;
+  /** `PROCESSOR_TOKEN`: bearer token for calls to processors, when they require one. */
+  processorToken?: string;
   options?: CpmOptionsInput;
 }
 
@@ -76,6 +92,21 @@ export function createCpmApp(deps: CpmAppDeps): Express {
       options,
     }),
   );
+
+  const commands = createCommandBus({
+    publisher: deps.publisher,
+    commandsTopic: controlTopicCatalog({ prefix: deps.config.topicPrefix }).commands.pipeline.name,
+    events: deps.events,
+    kafkaProbe: deps.kafkaProbe,
+    commandTimeoutMs: options.commandTimeoutMs,
+    retryAfterSeconds: options.retryAfterSeconds,
+  });
+  const routeDeps = { prefix: API_PREFIX, apiKeys: deps.apiKeys, definitions: deps.definitions, events: deps.events, commands, options };
+  registerPipelineReadRoutes(app, routeDeps);
+  registerPipelineWriteRoutes(app, routeDeps);
+  registerRunRoutes(app, routeDeps);
+  registerProcessorRoutes(app, { ...routeDeps, ...(deps.processorToken ? { processorToken: deps.processorToken } : {}) });
+  app.get(`${API_PREFIX}/events`, requireRole(deps.apiKeys, 'viewer'), deps.eventStreams.handler());
 
   app.use(routeNotFound());
   app.use(errorHandler(options.retryAfterSeconds));

@@ -18,10 +18,25 @@ export type CpmErrorCode =
   | 'TRIB_INGEST_ACK_TIMEOUT'
   | 'TRIB_PUBLISH_FAILED'
   | 'TRIB_NOT_READY'
-  | 'TRIB_INTERNAL';
+  | 'TRIB_INTERNAL'
+  // Pipelines, runs and processors (docs/cpm.md, "Pipelines").
+  | 'TRIB_REQUEST_INVALID'
+  | 'TRIB_REQUEST_TOO_LARGE'
+  | 'TRIB_UNSUPPORTED_MEDIA_TYPE'
+  | 'TRIB_DEFINITION_INVALID'
+  | 'TRIB_PIPELINE_EXISTS'
+  | 'TRIB_VERSION_CONFLICT'
+  | 'TRIB_SCHEMA_INCOMPATIBLE'
+  | 'TRIB_RUN_ACTIVE'
+  | 'TRIB_RUN_NOT_ACTIVE'
+  | 'TRIB_RUN_NOT_FOUND'
+  | 'TRIB_COMMAND_REJECTED'
+  | 'TRIB_COMMAND_TIMEOUT'
+  | 'TRIB_NO_PROCESSOR'
+  | 'TRIB_TOO_MANY_STREAMS';
 
 export class CpmHttpError extends Error {
-  /** 503s are retriable; everything else is about the request and fails the same way again. */
+  /** 503s and 504s are retriable; everything else is about the request and fails the same way again. */
   readonly retriable: boolean;
 
   constructor(
@@ -33,7 +48,7 @@ export class CpmHttpError extends Error {
   ) {
     super(message, { cause: options.cause });
     this.name = 'CpmHttpError';
-    this.retriable = status === 503;
+    this.retriable = status === 503 || status === 504;
     this.headers = options.headers ?? {};
   }
 

@@ -1,52 +1,71 @@
 /**
- * CPM wiring: config → clients → HTTP app → listen, with graceful shutdown. Nothing else lives here.
+ * CPM wiring: config → clients → read models → HTTP app → listen, with graceful shutdown. Nothing else
+ * lives here.
  *
  * Environment (besides the shared ones of @tributary/config): `TRIBUTARY_API_KEYS` (required, see
- * docs/cpm.md), `CPM_PIPELINE_FIELDS_FILE` (optional JSON `{ "<pipelineId>": FieldSpec[] }` seeding the
- * in-memory pipeline directory until the pipeline manager's read model replaces it).
+ * docs/cpm.md), `PROCESSOR_TOKEN` (optional bearer token for calls to processors).
  */
-import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createKafka, createPublisher, installGracefulShutdown } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
 import { createLogger, createMetrics } from '@tributary/observability';
-import { createEventCodec, createSchemaRegistryClient, untypedCodec } from '@tributary/schemas';
-import type { FieldSpec } from '@tributary/staging';
+import { createDefinitionsView, createPipelineEventsView } from '@tributary/pipeline-state';
+import { controlTopics, createEventCodec, createSchemaRegistryClient, untypedCodec } from '@tributary/schemas';
 import { createCpmApp } from './app.js';
 import { parseApiKeys } from './auth/api-keys.js';
-import { createKafkaProbe, createRegistryProbe } from './health/probes.js';
-import { InMemoryPipelineDirectory } from './ingest/pipeline-directory.js';
+import { createEventStreams } from './events/streams.js';
+import { createKafkaProbe, createRegistryProbe, type ReachabilityProbe } from './health/probes.js';
+import { definitionsDirectory } from './ingest/pipeline-directory.js';
 import { cpmDefaults } from './options.js';
+import { definitionsPort, pipelineEventsPort } from './state/adapters.js';
 
 const logger = createLogger({ service: 'cpm' });
-try {
+
+async function main() {
   const config = loadConfig();
   const apiKeys = parseApiKeys(process.env.TRIBUTARY_API_KEYS);
-  const fieldsFile = process.env.CPM_PIPELINE_FIELDS_FILE;
-  const pipelines = new InMemoryPipelineDirectory(
-    fieldsFile ? (JSON.parse(readFileSync(fieldsFile, 'utf8')) as Record<string, FieldSpec[]>) : {},
-  );
-
   const metrics = createMetrics({ service: 'cpm' });
   const registry = createSchemaRegistryClient({ url: config.schemaRegistry.url, clientId: 'cpm', logger });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'cpm', logger });
-  const codec = untypedCodec(createEventCodec({ registry }));
-  const publisher = createPublisher({ kafka, codec, metrics, logger });
+  const eventCodec = createEventCodec({ registry });
+  const codec = untypedCodec(eventCodec);
+  // Command topics are banded by priority: the publisher places commands in their band.
+  const bands = new Map(controlTopics({ prefix: config.topicPrefix }).map((t) => [t.name, t.priorityBands]));
+  const publisher = createPublisher({ kafka, codec, metrics, logger, bandsOf: (topic) => bands.get(topic) });
   const kafkaProbe = createKafkaProbe(kafka.admin(), {
     timeoutMs: cpmDefaults.kafkaProbeTimeoutMs,
     cacheMs: cpmDefaults.kafkaProbeCacheMs,
   });
   const registryProbe = createRegistryProbe(config.schemaRegistry.url, { timeoutMs: cpmDefaults.kafkaProbeTimeoutMs });
 
+  const definitionsView = createDefinitionsView({ kafka, codec: eventCodec, topicPrefix: config.topicPrefix });
+  const eventsView = createPipelineEventsView({ kafka, codec: eventCodec, topicPrefix: config.topicPrefix });
+  // Answers come from the read models: they must have caught up before the first request.
+  await definitionsView.start();
+  await eventsView.start();
+  const viewsProbe: ReachabilityProbe = {
+    name: 'readModels',
+    check: () =>
+      definitionsView.caughtUp && eventsView.caughtUp ? Promise.resolve() : Promise.reject(new Error('read models are catching up')),
+  };
+  const definitions = definitionsPort(definitionsView);
+  const events = pipelineEventsPort(eventsView);
+  const eventStreams = createEventStreams({ events, logger, options: cpmDefaults });
+
+  const processorToken = process.env.PROCESSOR_TOKEN;
   const app = createCpmApp({
     config,
     logger,
     publisher,
     kafkaProbe,
-    readiness: [kafkaProbe, registryProbe],
+    readiness: [kafkaProbe, registryProbe, viewsProbe],
     apiKeys,
     metrics,
-    pipelines,
+    pipelines: definitionsDirectory(definitions),
+    definitions,
+    events,
+    eventStreams,
+    ...(processorToken ? { processorToken } : {}),
   });
   const server: Server = app.listen(config.cpm.port, () => {
     logger.info({ port: config.cpm.port, apiKeys: apiKeys.size }, 'CPM listening');
@@ -54,12 +73,14 @@ try {
   const http = {
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
-  // Closed in reverse: stop taking requests, then flush the publisher, then the clients.
+  // Closed in reverse: end event streams and stop taking requests, then the views, the publisher, the clients.
   installGracefulShutdown({
-    resources: [metrics, registry, kafkaProbe, publisher, http],
+    resources: [metrics, registry, kafkaProbe, publisher, definitionsView, eventsView, http, eventStreams],
     logger,
   });
-} catch (err) {
+}
+
+main().catch((err: unknown) => {
   logger.fatal({ err }, 'CPM failed to start');
   process.exitCode = 1;
-}
+});

@@ -1,7 +1,8 @@
 import type { Role } from './auth/api-keys.js';
+import { pipelinePaths, pipelineSchemas } from './openapi-pipelines.js';
 
 /** The small part of OpenAPI 3.1 this document uses, typed so a typo fails the build. */
-interface SchemaObject {
+export interface SchemaObject {
   type?: string | string[];
   properties?: Record<string, SchemaObject | { $ref: string }>;
   required?: string[];
@@ -56,7 +57,7 @@ export const openApiDocument: OpenApiDocument = {
   info: {
     title: 'Tributary CPM',
     version: '0.1.0',
-    description: 'The HTTP edge of Tributary: ingest, health and metrics. See docs/cpm.md.',
+    description: 'The HTTP edge of Tributary: pipelines, runs, processors, events, ingest, health and metrics. See docs/cpm.md.',
   },
   servers: [{ url: '/' }],
   paths: {
@@ -151,6 +152,7 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    ...pipelinePaths,
   },
   components: {
     schemas: {
@@ -198,6 +200,7 @@ export const openApiDocument: OpenApiDocument = {
         required: ['status', 'checks'],
         properties: { status: { type: 'string', enum: ['ready'] }, checks: { type: 'object', additionalProperties: { type: 'string' } } },
       },
+      ...pipelineSchemas,
     },
     responses: {
       Unauthorized: err('No or invalid API key (`TRIB_AUTH_MISSING`, `TRIB_AUTH_INVALID`)'),

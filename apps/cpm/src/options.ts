@@ -14,6 +14,25 @@ export interface CpmOptions {
   retryAfterSeconds: number;
   /** Body, record-count and record-size limits of ingest (see docs/staging.md). Default `ingestLimitDefaults`. */
   ingestLimits: IngestLimits;
+  /** Longest wait for the pipeline manager's answer to a command before 504 TRIB_COMMAND_TIMEOUT. Default 10 s. */
+  commandTimeoutMs: number;
+  /**
+   * After a successful write, longest wait for the definitions view to show it, so a client reading right
+   * after its write sees it (the answer is sent either way). Default 3 s.
+   */
+  readAfterWriteMs: number;
+  /** Longest wait for one processor (preview, pause, resume) before trying the next. Default 5 s. */
+  processorTimeoutMs: number;
+  /** Largest pipeline definition body (YAML or JSON). Default 1 MiB. */
+  definitionMaxBytes: number;
+  /** Largest JSON body of the other routes (preview, replay, start/stop). Default 1 MiB. */
+  jsonBodyMaxBytes: number;
+  /** Most records one preview may carry. Default 1,000. */
+  previewMaxRecords: number;
+  /** Most concurrent `/events` streams; more are answered 503 TRIB_TOO_MANY_STREAMS. Default 100. */
+  maxEventStreams: number;
+  /** Interval of the SSE heartbeat comment, which keeps proxies from closing idle streams. Default 15 s. */
+  eventHeartbeatMs: number;
 }
 
 /** What callers pass: any option, and any subset of the ingest limits. */
@@ -25,6 +44,14 @@ export const cpmDefaults: Readonly<CpmOptions> = Object.freeze({
   kafkaProbeCacheMs: 1_000,
   retryAfterSeconds: 5,
   ingestLimits: { ...ingestLimitDefaults },
+  commandTimeoutMs: 10_000,
+  readAfterWriteMs: 3_000,
+  processorTimeoutMs: 5_000,
+  definitionMaxBytes: 1024 * 1024,
+  jsonBodyMaxBytes: 1024 * 1024,
+  previewMaxRecords: 1_000,
+  maxEventStreams: 100,
+  eventHeartbeatMs: 15_000,
 });
 
 const positiveInt = z.number().int().min(1);
@@ -34,6 +61,14 @@ const optionsSchema = z.object({
   kafkaProbeCacheMs: z.number().int().min(0),
   retryAfterSeconds: positiveInt,
   ingestLimits: z.object({ maxBodyBytes: positiveInt, maxRecords: positiveInt, maxRecordBytes: positiveInt }),
+  commandTimeoutMs: positiveInt,
+  readAfterWriteMs: z.number().int().min(0),
+  processorTimeoutMs: positiveInt,
+  definitionMaxBytes: positiveInt,
+  jsonBodyMaxBytes: positiveInt,
+  previewMaxRecords: positiveInt,
+  maxEventStreams: positiveInt,
+  eventHeartbeatMs: positiveInt,
 });
 
 /** Merges overrides over the defaults (the caller's object is not modified) and validates the result. */

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createCpmApp } from '../src/app.js';
 import { parseApiKeys } from '../src/auth/api-keys.js';
 import { InMemoryPipelineDirectory } from '../src/ingest/pipeline-directory.js';
+import { FakeDefinitions, FakeEvents, fakeStreams } from './fakes.js';
 import { apiKeysText, bearer, expectErrorShape, keys } from './helpers.js';
 
 // Unit level: a publisher whose acknowledgements never come (what kafkajs' idempotent producer does
@@ -16,6 +17,7 @@ describe('ingest acknowledgement timeout', () => {
       config: { topicPrefix: 'tributary' },
       logger: createLogger({ service: 'cpm-ack-test', level: 'silent' }),
       publisher: {
+        publish: () => Promise.reject(new Error('not used')),
         publishRaw: (topic) => {
           handed.push(topic);
           return new Promise<void>(() => undefined);
@@ -26,6 +28,9 @@ describe('ingest acknowledgement timeout', () => {
       apiKeys: parseApiKeys(apiKeysText),
       metrics,
       pipelines: new InMemoryPipelineDirectory({ slow: [{ name: 'id', type: 'int' }] }),
+      definitions: new FakeDefinitions(),
+      events: new FakeEvents(),
+      eventStreams: fakeStreams(new FakeEvents()),
       options: { ingestAckTimeoutMs: 300, retryAfterSeconds: 3 },
     });
     try {

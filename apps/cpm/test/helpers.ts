@@ -9,6 +9,7 @@ import { parseApiKeys } from '../src/auth/api-keys.js';
 import { createKafkaProbe, createRegistryProbe } from '../src/health/probes.js';
 import { InMemoryPipelineDirectory } from '../src/ingest/pipeline-directory.js';
 import type { CpmOptionsInput } from '../src/options.js';
+import { FakeDefinitions, FakeEvents, fakeStreams } from './fakes.js';
 
 export const keys = {
   admin: 'admin-key-0123456789abcdef',
@@ -59,6 +60,10 @@ export function testCpm(overrides: { brokers?: string[]; registryUrl?: string; o
     apiKeys: parseApiKeys(apiKeysText),
     metrics,
     pipelines,
+    // Ingest tests use the in-memory directory; the pipeline routes have their own tests.
+    definitions: new FakeDefinitions(),
+    events: new FakeEvents(),
+    eventStreams: fakeStreams(new FakeEvents()),
     options,
   });
   const admin = kafka.admin();

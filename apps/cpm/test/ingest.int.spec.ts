@@ -165,13 +165,42 @@ describe('CPM ingest and HTTP edge (real Kafka)', () => {
     expect(new Set(mine.map((m) => m.key)).size).to.equal(3);
   });
 
-  it('accepts NDJSON and CSV, naming lines of rejected records', async () => {
+  it('keys records by the definition\'s key fields: the same key gets the same record id, whatever the format', async () => {
+    cpm.pipelines.set(pipelineId, fields, ['id']);
+    try {
+      const offsets = await cpm.admin.fetchTopicOffsets(topic);
+      const before = offsets.reduce((n, p) => n + Number(p.high), 0);
+      const json = await ingest('[{"id":41,"name":"a"},{"id":42,"name":"b"},{"id":41,"name":"again"}]').expect(202);
+      const csv = await ingest('id,name\n41,from csv\n', 'text/csv').expect(202);
+      const all = await readRaw(before + 4);
+      const batches = new Set([(json.body as { batchId: string }).batchId, (csv.body as { batchId: string }).batchId]);
+      const keyOf = new Map(
+        all.filter((m) => batches.has(m.headers['batch-id']!)).map((m) => [(JSON.parse(m.value) as { name: string }).name, m.key]),
+      );
+      expect(keyOf.size).to.equal(4);
+      expect(keyOf.get('a')).to.match(/^k-[0-9a-f]{16,}$/);
+      expect(keyOf.get('again')).to.equal(keyOf.get('a'));
+      expect(keyOf.get('from csv')).to.equal(keyOf.get('a'));
+      expect(keyOf.get('b')).to.match(/^k-/).and.not.equal(keyOf.get('a'));
+    } finally {
+      cpm.pipelines.set(pipelineId, fields);
+    }
+  });
+
+  it('accepts NDJSON and CSV, naming lines of rejected records; CSV records say their source', async () => {
+    const offsets = await cpm.admin.fetchTopicOffsets(topic);
+    const before = offsets.reduce((n, p) => n + Number(p.high), 0);
     const nd = await ingest('{"id":1,"name":"a"}\n\n{"id":"x","name":"b"}\n', 'application/x-ndjson').expect(202);
     expect(nd.body).to.deep.include({ accepted: 1, rejected: 1 });
     expect(nd.body).to.have.nested.property('errors[0].line', 3);
     const csv = await ingest('id,name,at\n1,a,\nnope,b,\n3,c,2024-01-01\n', 'text/csv').expect(202);
     expect(csv.body).to.deep.include({ accepted: 2, rejected: 1 });
     expect(csv.body).to.have.nested.property('errors[0].line', 3);
+
+    const all = await readRaw(before + 3);
+    const contentTypes = (batchId: unknown) => all.filter((m) => m.headers['batch-id'] === batchId).map((m) => m.headers['content-type']);
+    expect(contentTypes((nd.body as { batchId: string }).batchId)).to.deep.equal(['application/json']);
+    expect(contentTypes((csv.body as { batchId: string }).batchId)).to.deep.equal(['application/json; source=csv', 'application/json; source=csv']);
   });
 
   it('echoes a valid X-Request-Id and replaces a missing or invalid one', async () => {
@@ -185,8 +214,8 @@ describe('CPM ingest and HTTP edge (real Kafka)', () => {
   });
 
   it('answers an unexpected failure 500 with the request id and no stack', async () => {
-    const original = cpm.pipelines.getInputFields.bind(cpm.pipelines);
-    cpm.pipelines.getInputFields = () => {
+    const original = cpm.pipelines.getInput.bind(cpm.pipelines);
+    cpm.pipelines.getInput = () => {
       throw new Error('directory exploded at /secret/path');
     };
     try {
@@ -196,7 +225,7 @@ describe('CPM ingest and HTTP edge (real Kafka)', () => {
       expect(res.text).not.to.include('exploded');
       expect(res.text).not.to.match(/\n\s+at /);
     } finally {
-      cpm.pipelines.getInputFields = original;
+      cpm.pipelines.getInput = original;
     }
   });
 

@@ -11,6 +11,8 @@ export interface EventCodecPort {
   encoderFor(topic: string, type: string): Promise<(value: unknown) => Buffer>;
   /** Decodes a wire-format buffer; throws non-retriable errors for malformed bytes or unknown ids. */
   decode(buffer: Buffer): Promise<{ type: string; schemaId: number; value: unknown }>;
+  /** Optional fast path: decodes without I/O when the schema id is known, else undefined. */
+  decodeCached?(buffer: Buffer): { type: string; schemaId: number; value: unknown } | undefined;
 }
 
 export interface SpanHandle {

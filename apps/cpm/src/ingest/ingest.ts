@@ -70,18 +70,21 @@ export function ingestHandler(deps: IngestDeps): RequestHandler {
     const { requestId, log } = requestLocals(res);
     const param: unknown = req.params.id;
     const pipelineId = typeof param === 'string' ? param : '';
-    const fields = isValidPipelineId(pipelineId) ? await deps.pipelines.getInputFields(pipelineId) : undefined;
-    if (fields === undefined) {
+    const input = isValidPipelineId(pipelineId) ? await deps.pipelines.getInput(pipelineId) : undefined;
+    if (input === undefined) {
       throw new CpmHttpError(404, 'TRIB_PIPELINE_NOT_FOUND', `no pipeline ${JSON.stringify(pipelineId)}`, { pipelineId });
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const { format, records, lines } = parseRecords(body, req.get('content-type'), options.ingestLimits);
-    const validate = validatorFor(fields, format);
+    const validate = validatorFor(input.fields, format);
     const batchId = randomUUID();
     res.setHeader(BATCH_ID_HEADER, batchId);
 
     const errors: RejectedRecord[] = [];
     const accepted: { key: string; value: Buffer }[] = [];
+    // Every record is stored as JSON text; CSV's records hold only strings, and the staging manager
+    // coerces them by CSV's rules when the content type says where they came from.
+    const rawContentType = format === 'csv' ? 'application/json; source=csv' : 'application/json';
     records.forEach((raw, index) => {
       const result = validate(raw);
       if (!result.ok) {
@@ -90,7 +93,7 @@ export function ingestHandler(deps: IngestDeps): RequestHandler {
         return;
       }
       // The raw record as sent, not the coerced one: `.raw` stays faithful and replayable.
-      accepted.push({ key: recordId(result.record, { batchId, index }), value: Buffer.from(JSON.stringify(raw), 'utf8') });
+      accepted.push({ key: recordId(result.record, { keyFields: input.keyFields, batchId, index }), value: Buffer.from(JSON.stringify(raw), 'utf8') });
     });
     if (accepted.length === 0) {
       throw new CpmHttpError(422, 'TRIB_INGEST_ALL_REJECTED', `all ${errors.length} records were rejected`, {
@@ -120,7 +123,7 @@ export function ingestHandler(deps: IngestDeps): RequestHandler {
             'event-type': RAW_RECORD_EVENT_TYPE,
             'record-id': r.key,
             'batch-id': batchId,
-            'content-type': 'application/json',
+            'content-type': rawContentType,
             'correlation-id': requestId,
           },
         }),

@@ -7,7 +7,11 @@ export interface ConsumerRunnerOptions {
   partitionsConsumedConcurrently: number;
   /** Most bytes fetched per partition per request. Default 1 MiB. */
   maxBytesPerPartition: number;
-  /** Commit and flush outputs after this many handled messages within a batch. Default 500. */
+  /**
+   * Wait for the outputs to be acknowledged after this many handled messages within a batch, and in
+   * transactional mode commit a transaction; at-least-once mode commits offsets once per fetched
+   * batch (a fetch is bounded by maxBytesPerPartition). Default 500.
+   */
   commitEvery: number;
   /** Group session timeout. Default 30 s. */
   sessionTimeoutMs: number;

@@ -14,7 +14,7 @@ import {
 } from '../ports.js';
 import { BandScheduler, parsePriority, PriorityBandAssigner } from '../priority/index.js';
 import type { Publisher, PublishOptions } from '../publisher/index.js';
-import { isInfrastructureFailure, isRetriable, retry } from '../retry/index.js';
+import { backoffDelay, isInfrastructureFailure, isRetriable, retry, type RetryOutcome } from '../retry/index.js';
 import { deadLetterOf, deadLetterTopicOf } from './dead-letter.js';
 import { type ConsumerRunnerOptions, resolveConsumerRunnerOptions } from './options.js';
 import type { Checkpoint, ConsumedEvent, EventHandlers, HandlerContext } from './types.js';
@@ -67,6 +67,35 @@ const EVENT_LOOP_TURN_MS = 5;
 
 /** A handled message's outputs, or `stop` when shutdown interrupted it before it could finish. */
 type Handled = Output[] | 'stop';
+
+/** A message being handled: its bytes, decoded headers, where it came from and its span. */
+interface MessageInHand {
+  raw: KafkaMessage;
+  value: Buffer;
+  headers: Record<string, string>;
+  where: { topic: string; partition: number; offset: string; eventId: string | undefined; correlationId: string | undefined };
+  span: SpanHandle;
+}
+
+/** The HandlerContext of one attempt: outputs inherit the event's correlation id and name it as cause. */
+class OutputCollector implements HandlerContext {
+  readonly outputs: Output[] = [];
+  constructor(
+    readonly attempt: number,
+    private readonly event: ConsumedEvent,
+    private readonly span: SpanHandle,
+  ) {}
+
+  publish(topic: string, type: string, value: unknown, opts: Omit<PublishOptions, 'causationId'> = {}): void {
+    this.outputs.push({
+      kind: 'event',
+      topic,
+      type,
+      value,
+      options: { ...opts, correlationId: opts.correlationId ?? this.event.correlationId, causationId: this.event.eventId, parentSpan: this.span },
+    });
+  }
+}
 
 /**
  * Runs a manager's consumer group: decodes each message, calls the handler for its event type,
@@ -141,68 +170,70 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
     };
   }
 
-  async function handleMessage(message: KafkaMessage, topic: string, partition: number): Promise<Handled> {
+  /**
+   * One attempt at a message: decode, call its handler, collect its outputs. A plain function with
+   * a prototype-method context, because it runs per message: no closures allocated on the hot path.
+   */
+  async function attemptMessage(message: MessageInHand, attempt: number): Promise<Output[]> {
+    const decoded = codec.decodeCached?.(message.value) ?? (await codec.decode(message.value));
+    const handler = handlers[decoded.type];
+    if (!handler) {
+      if (options.onUnknownType === 'dead-letter') {
+        throw new UnrecoverableError(`No handler for event type ${decoded.type} in group ${groupId}`, 'TRIB_NO_HANDLER');
+      }
+      return [];
+    }
+    const event = toEvent(message.raw, message.headers, message.where, decoded);
+    const ctx = new OutputCollector(attempt, event, message.span);
+    await (handler as (e: ConsumedEvent, c: HandlerContext) => Promise<void> | void)(event, ctx);
+    return ctx.outputs;
+  }
+
+  async function handleMessage(raw: KafkaMessage, topic: string, partition: number): Promise<Handled> {
     // Tombstones (null values) only delete keys on compacted topics; there is nothing to handle.
-    if (message.value === null) return [];
-    const value = message.value;
-    const headers = headersToStrings(message.headers);
+    if (raw.value === null) return [];
+    const headers = headersToStrings(raw.headers);
     const typeLabel = headers[Headers.eventType] ?? 'unknown';
     // Every log line about this message carries its ids, so one grep follows it across services.
     const where = {
       topic,
       partition,
-      offset: message.offset,
+      offset: raw.offset,
       eventId: headers[Headers.eventId],
       correlationId: headers[Headers.correlationId],
     };
-    const span = telemetry.startConsumerSpan(topic, message.headers);
+    const message: MessageInHand = { raw, value: raw.value, headers, where, span: telemetry.startConsumerSpan(topic, raw.headers) };
     const started = performance.now();
-    let outputs: Output[] = [];
-    const outcome = await retry(
-      async (attempt) => {
-        outputs = [];
-        const decoded = await codec.decode(value);
-        const handler = handlers[decoded.type];
-        if (!handler) {
-          if (options.onUnknownType === 'dead-letter') {
-            throw new UnrecoverableError(`No handler for event type ${decoded.type} in group ${groupId}`, 'TRIB_NO_HANDLER');
-          }
-          return;
-        }
-        const event = toEvent(message, headers, where, decoded);
-        const ctx: HandlerContext = {
-          attempt,
-          publish(outTopic, type, outValue, opts = {}) {
-            outputs.push({
-              kind: 'event',
-              topic: outTopic,
-              type,
-              value: outValue,
-              options: {
-                ...opts,
-                correlationId: opts.correlationId ?? event.correlationId,
-                causationId: event.eventId,
-                parentSpan: span,
-              },
-            });
+    let outcome: RetryOutcome<Output[]>;
+    // The first attempt runs outside the retry helper: nearly every message succeeds at once.
+    try {
+      outcome = { ok: true, value: await attemptMessage(message, 1), attempts: 1 };
+    } catch (error) {
+      const firstFailureAt = Date.now();
+      if (options.retry.maxAttempts <= 1 || !isRetriable(error) || stopping) {
+        outcome = { ok: false, error, attempts: 1, firstFailureAt };
+      } else {
+        metrics.failed.inc({ topic, event_type: typeLabel });
+        const delayMs = backoffDelay(1, options.retry);
+        logger.warn({ err: error, ...where, attempt: 1, delayMs }, 'handler failed; retrying');
+        await new Promise((r) => setTimeout(r, delayMs));
+        const rest = await retry((attempt) => attemptMessage(message, attempt), options.retry, {
+          startAttempt: 2,
+          shouldStop: () => stopping,
+          onRetry: (err, attempt, delay) => {
+            metrics.failed.inc({ topic, event_type: typeLabel });
+            logger.warn({ err, ...where, attempt, delayMs: delay }, 'handler failed; retrying');
           },
-        };
-        await (handler as (e: ConsumedEvent, c: HandlerContext) => Promise<void> | void)(event, ctx);
-      },
-      options.retry,
-      {
-        shouldStop: () => stopping,
-        onRetry: (err, attempt, delayMs) => {
-          metrics.failed.inc({ topic, event_type: typeLabel });
-          logger.warn({ err, ...where, attempt, delayMs }, 'handler failed; retrying');
-        },
-      },
-    );
+        });
+        outcome = { ...rest, firstFailureAt };
+      }
+    }
+    const span = message.span;
     metrics.handlerDuration.observe({ topic, event_type: typeLabel }, (performance.now() - started) / 1000);
     if (outcome.ok) {
       metrics.consumed.inc({ topic, event_type: typeLabel });
       span.end();
-      return outputs;
+      return outcome.value ?? [];
     }
     span.end(outcome.error);
     metrics.failed.inc({ topic, event_type: typeLabel });
@@ -215,7 +246,7 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
     metrics.deadLettered.inc({ topic, event_type: typeLabel });
     logger.warn({ err: outcome.error, ...where, attempts: outcome.attempts }, 'message dead-lettered');
     const dead = deadLetterOf(
-      message,
+      raw,
       { topic, partition, groupId },
       { error: outcome.error, attempts: outcome.attempts, firstFailureAt: outcome.firstFailureAt ?? Date.now(), now: Date.now() },
     );
@@ -274,8 +305,25 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
     let sinceCommit = 0;
     let firstUncommitted: string | undefined;
 
-    const checkpoint = async () => {
+    // At-least-once mode: every `commitEvery` messages the outputs so far must be acknowledged (so
+    // memory stays bounded and a crash redoes little), but the group commit — a round trip — happens
+    // once per fetched batch. Transactional mode commits a transaction every time.
+    const flushOutputs = async () => {
+      const results = await Promise.allSettled(sends);
+      sends = [];
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      // An output was not acknowledged: throw before committing, so kafkajs restarts from the last
+      // committed offset and the messages are handled again (at-least-once).
+      if (failed) throw failed.reason;
+    };
+    const checkpoint = async (final: boolean) => {
       if (lastHandled === undefined || lastHandled === committed) return;
+      if (!transactional && !final) {
+        await flushOutputs();
+        sinceCommit = 0;
+        await heartbeat();
+        return;
+      }
       const next = (BigInt(lastHandled) + 1n).toString();
       if (deps.beforeCommit) {
         const aggregated: Output[] = [];
@@ -295,12 +343,7 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
         await commitInTransaction(outputs, topic, partition, next);
         outputs = [];
       } else {
-        const results = await Promise.allSettled(sends);
-        sends = [];
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        // An output was not acknowledged: throw before committing, so kafkajs restarts from the last
-        // committed offset and the messages are handled again (at-least-once).
-        if (failed) throw failed.reason;
+        await flushOutputs();
         await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
       }
       resolveOffset(lastHandled);
@@ -329,9 +372,9 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
         lastHandled = message.offset;
         firstUncommitted ??= message.offset;
         scheduler?.markProcessed(topic, partition, message.offset);
-        if (++sinceCommit >= options.commitEvery) await checkpoint();
+        if (++sinceCommit >= options.commitEvery) await checkpoint(false);
       }
-      await checkpoint();
+      await checkpoint(true);
     } catch (err) {
       deps.onUncommitted?.({ topic, partition });
       throw err;

@@ -24,12 +24,14 @@ export async function retry<T>(
     shouldStop?: () => boolean;
     sleep?: (ms: number) => Promise<void>;
     now?: () => number;
+    /** Continue a sequence whose earlier attempts the caller made itself: the first attempt's number. Default 1. */
+    startAttempt?: number;
   } = {},
 ): Promise<RetryOutcome<T>> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = opts.now ?? Date.now;
   let firstFailureAt: number | undefined;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = opts.startAttempt ?? 1; ; attempt++) {
     try {
       const value = await fn(attempt);
       return { ok: true, value, attempts: attempt, ...(firstFailureAt === undefined ? {} : { firstFailureAt }) };

@@ -1,0 +1,90 @@
+import { parseDefinition } from '@tributary/pipelines';
+import { createLogger } from '@tributary/observability';
+import type { PipelineEvent, PipelineEventsPort, PipelineRunState, ProcessorView, RunView, StoredPipeline, DefinitionsPort } from '../src/pipelines/types.js';
+import { createEventStreams } from '../src/events/streams.js';
+
+/** In-memory definitions read model (unit tests of routes only). */
+export class FakeDefinitions implements DefinitionsPort {
+  readonly byId = new Map<string, StoredPipeline>();
+  readonly #listeners = new Set<() => void>();
+  get(id: string) {
+    return this.byId.get(id);
+  }
+  list() {
+    return [...this.byId.values()];
+  }
+  subscribe(listener: () => void) {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+  put(p: StoredPipeline) {
+    this.byId.set(p.id, p);
+    for (const l of this.#listeners) l();
+  }
+  remove(id: string) {
+    this.byId.delete(id);
+    for (const l of this.#listeners) l();
+  }
+}
+
+/** In-memory events read model; `answer` decides how the "pipeline manager" answers each correlation id. */
+export class FakeEvents implements PipelineEventsPort {
+  readonly states = new Map<string, PipelineRunState>();
+  readonly runList = new Map<string, RunView[]>();
+  procs: ProcessorView[] = [];
+  readonly #listeners = new Set<(e: PipelineEvent) => void>();
+  /** The answer to the next command; undefined = no answer (timeout). */
+  answer: (() => PipelineEvent | undefined) | undefined;
+  pipeline(id: string) {
+    return this.states.get(id);
+  }
+  runs(id: string) {
+    return this.runList.get(id) ?? [];
+  }
+  run(id: string, runId: string) {
+    return this.runs(id).find((r) => r.runId === runId);
+  }
+  processors() {
+    return this.procs;
+  }
+  async waitForCorrelation(correlationId: string, timeoutMs: number): Promise<PipelineEvent | undefined> {
+    // Answer after the command was published, as the pipeline manager would.
+    await new Promise((resolve) => setImmediate(resolve));
+    const e = this.answer?.();
+    if (e) return { ...e, correlationId };
+    return new Promise((resolve) => setTimeout(() => resolve(undefined), timeoutMs));
+  }
+  subscribe(listener: (e: PipelineEvent) => void) {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+  emit(e: PipelineEvent) {
+    for (const l of this.#listeners) l(e);
+  }
+  get listeners() {
+    return this.#listeners.size;
+  }
+}
+
+export const yamlDefinition = (id: string, extra = '') => `id: ${id}
+name: Orders ${id}
+input:
+  schema:
+    - { name: id, type: int }
+    - { name: amount, type: double }
+stages:
+  - type: filter
+    where: "amount > 0"
+${extra}`;
+
+export function stored(id: string, version = 1): StoredPipeline {
+  return { id, name: `Orders ${id}`, version, definition: parseDefinition(yamlDefinition(id)), createdAt: 1, updatedAt: 2, updatedBy: 'apikey:admin:x' };
+}
+
+export function fakeStreams(events: PipelineEventsPort, options: { maxEventStreams?: number; eventHeartbeatMs?: number } = {}) {
+  return createEventStreams({
+    events,
+    logger: createLogger({ service: 'cpm-test', level: 'silent' }),
+    options: { maxEventStreams: options.maxEventStreams ?? 10, eventHeartbeatMs: options.eventHeartbeatMs ?? 15_000, retryAfterSeconds: 5 },
+  });
+}

@@ -1,0 +1,2 @@
+export { ErrorRateWindows, failureReason } from './policy.js';
+export type { FailureVerdict } from './policy.js';

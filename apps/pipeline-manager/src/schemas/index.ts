@@ -1,0 +1,1 @@
+export { checkPipelineSchemas, pipelineSubjects, registerPipelineSchemas } from './register.js';

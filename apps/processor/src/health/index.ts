@@ -1,0 +1,1 @@
+export { createKafkaProbe, createRegistryProbe, type ReachabilityProbe } from './probes.js';

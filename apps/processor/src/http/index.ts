@@ -1,0 +1,2 @@
+export { createProcessorHttp, type ProcessorHttpDeps } from './app.js';
+export type { ErrorBody } from './errors.js';

@@ -1,0 +1,3 @@
+export { createPipelineEventsView } from './view.js';
+export { pipelineEventsViewDefaults } from './types.js';
+export type { PipelineEventsListener, PipelineEventsView, PipelineEventsViewOptions, ViewEvent, WaitForCorrelationOptions } from './types.js';

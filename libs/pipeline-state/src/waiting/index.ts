@@ -1,0 +1,2 @@
+export { createConditionWaiters } from './conditions.js';
+export type { ConditionWaiters } from './conditions.js';
