@@ -1,0 +1,208 @@
+/**
+ * `npm run bench:pipeline`: records through raw → staged → processed (staging manager and processor
+ * as their own processes, one map and one filter stage) vs a plain kafkajs single-hop passthrough of
+ * the same records on the same broker, in the same run. Clock: first produce to last record read
+ * from the last topic. Also p50/p99 record latency (produce → read). Goal: ≥ 0.5× the passthrough.
+ *
+ * BENCH_RECORDS (default 1,000,000). Both sides use 6 partitions, the default of a pipeline's data topics.
+ */
+import os from 'node:os';
+import { createKafka } from '@tributary/broker';
+import { loadConfig } from '@tributary/config';
+import { uniqueName } from '@tributary/testing';
+import type { Kafka, Message } from 'kafkajs';
+import { fixed, int, section, summary, table } from '../../libs/broker/bench/report.js';
+import { cpmClient, waitForPipeline } from '../platform/demo.js';
+import { startPlatform } from '../platform/platform.js';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const PARTITIONS = 6;
+const BATCH = 2_000;
+const GOAL = 0.5;
+
+const DEFINITION = `
+id: bench
+name: Pipeline benchmark
+input:
+  schema:
+    - { name: id, type: string }
+    - { name: device, type: string }
+    - { name: value, type: double }
+    - { name: sentAt, type: long }
+    - { name: note, type: string }
+key: [id]
+stages:
+  - id: doubled
+    type: map
+    fields:
+      doubled: { expr: "value * 2.0", type: double }
+  - id: non-negative
+    type: filter
+    where: value >= 0.0
+sinks:
+  - { type: kafka, topic: processed }
+`;
+
+/** About 150 bytes of JSON, as a sensor would send it. */
+function record(seq: number, sentAt: number): string {
+  return JSON.stringify({
+    id: `r-${String(seq).padStart(8, '0')}`,
+    device: `sensor-${String(seq % 500).padStart(3, '0')}`,
+    value: (seq % 10_000) / 7,
+    sentAt,
+    note: 'reading within calibrated range',
+  });
+}
+
+interface Result {
+  seconds: number;
+  latencies: Float64Array;
+}
+
+/** Produces the records to `into` in batches (timestamp = send time), reads `readFrom` until all arrived. */
+async function drive(kafka: Kafka, into: string, readFrom: string, headers: boolean): Promise<Result> {
+  const sentAt = new Float64Array(RECORDS);
+  const latencies = new Float64Array(RECORDS);
+  let received = 0;
+  let done!: () => void;
+  const all = new Promise<void>((r) => (done = r));
+  const reader = kafka.consumer({ groupId: uniqueName('bench-pl-reader'), readUncommitted: false, maxBytesPerPartition: 4 * 1024 * 1024 });
+  await reader.connect();
+  await reader.subscribe({ topic: readFrom, fromBeginning: true });
+  await reader.run({
+    eachBatch: async ({ batch }) => {
+      const now = Date.now();
+      for (const m of batch.messages) {
+        // Record ids are r-<seq>: the key says which record arrived, without decoding the value.
+        const seq = Number(m.key!.toString().slice(2));
+        if (received < RECORDS) latencies[received] = now - sentAt[seq]!;
+        if (++received === RECORDS) done();
+      }
+      await Promise.resolve();
+    },
+  });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const startedAt = performance.now();
+  for (let from = 0; from < RECORDS; from += BATCH) {
+    const messages: Message[] = [];
+    const now = Date.now();
+    for (let seq = from; seq < Math.min(RECORDS, from + BATCH); seq++) {
+      sentAt[seq] = now;
+      const id = `r-${String(seq).padStart(8, '0')}`;
+      messages.push({
+        key: id,
+        value: record(seq, now),
+        timestamp: String(now),
+        headers: headers ? { 'event-type': 'tributary.data.RawRecord', 'record-id': id, 'content-type': 'application/json' } : {},
+      });
+    }
+    await producer.send({ topic: into, acks: -1, messages });
+  }
+  await producer.disconnect();
+  await all;
+  const seconds = (performance.now() - startedAt) / 1000;
+  await reader.disconnect();
+  return { seconds, latencies };
+}
+
+/** Plain kafkajs, one hop: consume `from`, produce each batch to `to` as is, commit. */
+async function passthrough(kafka: Kafka): Promise<Result> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const from = uniqueName('bench-pl-pass-in');
+  const to = uniqueName('bench-pl-pass-out');
+  await admin.createTopics({ topics: [from, to].map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const hop = kafka.consumer({ groupId: uniqueName('bench-pl-pass') });
+  await hop.connect();
+  await hop.subscribe({ topic: from, fromBeginning: true });
+  await hop.run({
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
+      await producer.send({ topic: to, acks: -1, messages: batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) });
+      resolveOffset(batch.lastOffset());
+      await commitOffsetsIfNecessary();
+    },
+  });
+  try {
+    return await drive(kafka, from, to, true);
+  } finally {
+    await hop.disconnect();
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [from, to] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+function quantile(values: Float64Array, q: number): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  console.log('Tributary pipeline benchmark');
+  console.log(`${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} CPUs · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`records ${int(RECORDS)} of ~${record(1, Date.now()).length} bytes · partitions ${PARTITIONS} · produce batches of ${int(BATCH)}`);
+  const config = loadConfig();
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'bench-pipeline' });
+  const prefix = uniqueName('benchpl');
+
+  section('Plain kafkajs single-hop passthrough (baseline)');
+  const base = await passthrough(kafka);
+  console.log(`${fixed(base.seconds)} s`);
+
+  section('Tributary: raw → staging manager → staged → processor → processed');
+  const platform = await startPlatform({
+    topicPrefix: prefix,
+    ports: { cpm: 17080, 'pipeline-manager': 17091, 'staging-manager': 17092, processor: 17093 },
+    logDir: `tmp/bench-logs/${prefix}`,
+    log: (line) => console.log(`  ${line}`),
+  });
+  let tributary: Result;
+  try {
+    const admin = cpmClient(platform.cpmUrl, platform.apiKeys.admin);
+    await admin.call('POST', '/pipelines', { type: 'application/yaml', data: DEFINITION });
+    await cpmClient(platform.cpmUrl, platform.apiKeys.operator).start('bench');
+    await waitForPipeline(admin, 'bench', (p) => p.status === 'RUNNING', 30_000);
+    tributary = await drive(kafka, `${prefix}.data.bench.raw`, `${prefix}.data.bench.processed`, true);
+    console.log(`${fixed(tributary.seconds)} s`);
+  } finally {
+    await platform.close();
+  }
+
+  const rate = (r: Result) => RECORDS / r.seconds;
+  section('Results');
+  console.log(
+    table(
+      ['variant', 'seconds', 'records/s', 'p50 ms', 'p99 ms'],
+      [
+        ['plain kafkajs passthrough (1 hop)', fixed(base.seconds), int(rate(base)), int(quantile(base.latencies, 0.5)), int(quantile(base.latencies, 0.99))],
+        ['tributary raw → staged → processed', fixed(tributary.seconds), int(rate(tributary)), int(quantile(tributary.latencies, 0.5)), int(quantile(tributary.latencies, 0.99))],
+      ],
+    ),
+  );
+  const ratio = rate(tributary) / rate(base);
+  section('Summary');
+  console.log(
+    summary([
+      {
+        measure: 'pipeline throughput, records/s',
+        tributary: int(rate(tributary)),
+        baseline: `${int(rate(base))} kafkajs 1 hop`,
+        ratio: `${fixed(ratio)}×`,
+        goal: `≥ ${fixed(GOAL, 1)}×`,
+        met: ratio >= GOAL,
+      },
+    ]),
+  );
+  console.log(ratio >= GOAL ? '\nGoal met.' : '\nMISSED: pipeline throughput');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
