@@ -235,6 +235,27 @@ describe('messaging runtime on the real broker', function () {
     expect(seqs).to.deep.equal([1, 2, 3]);
   });
 
+  it('sends a transaction whose outputs exceed the broker\'s batch size limit in several requests', async () => {
+    const { topic, out } = await topicSet('txn-big', 1);
+    // 300 outputs of 8 KiB in one transaction: 2.4 MiB, over the topic's 1 MiB max.message.bytes.
+    for (let seq = 1; seq <= 300; seq++) await publisher.publish(topic, COMMAND, command(seq));
+    const checkpoints: number[] = [];
+    await run({
+      topics: [topic],
+      options: { transactionalId: uniqueName('it-rt-txn-big'), commitEvery: 300 },
+      handlers: {
+        [COMMAND]: (event: ConsumedEvent<Command>, ctx) => {
+          ctx.publish(out, DONE, { id: `${event.value.id}-${'x'.repeat(8 * 1024)}`, seq: event.value.seq });
+        },
+      },
+      beforeCommit: (c) => checkpoints.push(Number(c.lastOffset) - Number(c.firstOffset) + 1),
+    });
+    const outputs = await readMessages(kafka, out, 300);
+    const seqs = await Promise.all(outputs.map(async (m) => ((await codec.decode(m.value!)).value as { seq: number }).seq));
+    expect(seqs).to.deep.equal(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(Math.max(...checkpoints)).to.be.greaterThan(128); // at least one transaction really was over 1 MiB
+  });
+
   for (const mode of ['at-least-once', 'transactional'] as const) {
     it(`publishes per-commit aggregates with the commit that covers them (${mode})`, async () => {
       const { topic, out } = await topicSet(`agg-${mode}`, 1);

@@ -17,6 +17,7 @@ import type { Publisher, PublishOptions } from '../publisher/index.js';
 import { backoffDelay, isInfrastructureFailure, isRetriable, retry, type RetryOutcome } from '../retry/index.js';
 import { deadLetterOf, deadLetterTopicOf } from './dead-letter.js';
 import { type ConsumerRunnerOptions, resolveConsumerRunnerOptions } from './options.js';
+import { chunkTopicMessages } from './send-chunks.js';
 import type { Checkpoint, ConsumedEvent, EventHandlers, HandlerContext } from './types.js';
 
 export interface ConsumerRunnerDeps {
@@ -262,7 +263,8 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
   async function commitInTransaction(outputs: Output[], topic: string, partition: number, nextOffset: string): Promise<void> {
     const producer = txProducer!;
     const spans: SpanHandle[] = [];
-    // One request for all outputs of the checkpoint, grouped by topic (order kept within a topic).
+    // As few requests as the size limit allows for all outputs of the checkpoint, grouped by topic
+    // (order kept within a topic).
     const byTopic = new Map<string, Message[]>();
     const add = (t: string, m: Message) => {
       const list = byTopic.get(t);
@@ -282,9 +284,7 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
     }
     const txn = await producer.transaction();
     try {
-      if (byTopic.size > 0) {
-        await txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([t, messages]) => ({ topic: t, messages })) });
-      }
+      for (const topicMessages of chunkTopicMessages(byTopic)) await txn.sendBatch({ acks: -1, topicMessages });
       await txn.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
       await txn.commit();
       for (const span of spans) span.end();
