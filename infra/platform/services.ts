@@ -51,7 +51,10 @@ export function launchService(launch: ServiceLaunch): RunningService {
   const out = fs.openSync(launch.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, ['--import', 'tsx', path.join('apps', launch.name, 'src', 'main.ts')], {
+    // TRIBUTARY_SERVICE_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+    // (flags NODE_OPTIONS refuses).
+    const nodeArgs = (process.env.TRIBUTARY_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join('apps', launch.name, 'src', 'main.ts')], {
       cwd: repoRoot,
       env: { ...process.env, ...launch.env },
       detached: true,

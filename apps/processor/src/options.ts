@@ -6,7 +6,10 @@ import { ProcessorConfigError } from './errors.js';
 export interface ProcessorOptions {
   /** How often a ProcessorAnnounced is published (also sent at start and on pause/resume). Default 10 s. */
   announceIntervalMs: number;
-  /** Handled `.staged` records per transaction (outputs, RunProgress and offsets commit together). Default 500. */
+  /**
+   * Handled `.staged` records per transaction (outputs, RunProgress and offsets commit together).
+   * Default 5,000: each transaction costs several broker round trips, and a fetch bounds it anyway.
+   */
   commitEvery: number;
   /** Consumer group session timeout per pipeline. Default 30 s (the runner's). */
   sessionTimeoutMs: number;
@@ -20,7 +23,7 @@ export interface ProcessorOptions {
 
 export const processorDefaults: Readonly<ProcessorOptions> = Object.freeze({
   announceIntervalMs: 10_000,
-  commitEvery: consumerRunnerDefaults.commitEvery,
+  commitEvery: 5000,
   sessionTimeoutMs: consumerRunnerDefaults.sessionTimeoutMs,
   shutdownTimeoutMs: consumerRunnerDefaults.shutdownTimeoutMs,
   maxAttempts: 5,

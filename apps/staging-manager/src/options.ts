@@ -11,7 +11,10 @@ export interface StagingManagerOptions {
   readonly restartDebounceMs: number;
   /** A pipeline whose `.raw` topic does not exist yet is looked at again after this long. Default 2 s. */
   readonly missingTopicRetryMs: number;
-  /** Handled records per transaction (and per StagingBatchCompleted) at most. Default 500. */
+  /**
+   * Handled records per transaction (and per StagingBatchCompleted) at most. Default 5,000: each
+   * transaction costs several broker round trips, and a fetch (1 MiB per partition) bounds it anyway.
+   */
   readonly commitEvery: number;
   /** Consumer group session timeout. Default 30 s. */
   readonly sessionTimeoutMs: number;
@@ -30,7 +33,7 @@ export interface StagingManagerOptions {
 export const stagingManagerDefaults: StagingManagerOptions = Object.freeze({
   restartDebounceMs: 500,
   missingTopicRetryMs: 2_000,
-  commitEvery: 500,
+  commitEvery: 5000,
   sessionTimeoutMs: 30_000,
   retry: Object.freeze({}),
   shutdownTimeoutMs: 30_000,
