@@ -1,6 +1,7 @@
 /**
  * patches/kafkajs+2.2.4.patch (applied by `npm ci` through patch-package) rewrites kafkajs's record
- * encoder to write headers in place. It must produce exactly the bytes of the original encoder.
+ * encoder and decoder to handle headers in place, its varint writers to write bytes in place, and its grouping of a send's messages by partition
+ * to append in place (both were quadratic). Each must behave exactly as the original.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -79,5 +80,48 @@ describe('the kafkajs record encoder and decoder patch', () => {
       { key: Buffer.alloc(0), value: Buffer.alloc(4000, 2), headers: { big: 'x'.repeat(600) } },
     ];
     for (const c of cases) expect(Record(c).buffer.equals(original(c)), JSON.stringify(c.headers)).to.equal(true);
+  });
+
+  it('groups a send\'s messages by partition as kafkajs does, in order', () => {
+    const group = require('kafkajs/src/producer/groupMessagesPerPartition') as (a: {
+      topic: string;
+      partitionMetadata: unknown[];
+      messages: { key: string }[];
+      partitioner: (a: { message: { key: string } }) => number;
+    }) => Record<string, { key: string }[]>;
+    expect(fs.readFileSync(require.resolve('kafkajs/src/producer/groupMessagesPerPartition'), 'utf8')).to.contain('Tributary patch');
+    const messages = Array.from({ length: 1000 }, (_, i) => ({ key: `k${i}` }));
+    const partitioner = ({ message }: { message: { key: string } }) => Number(message.key.slice(1)) % 3;
+    const grouped = group({ topic: 't', partitionMetadata: [{}, {}, {}], messages, partitioner });
+    expect(Object.keys(grouped)).to.deep.equal(['0', '1', '2']);
+    for (const p of [0, 1, 2]) expect(grouped[p]).to.deep.equal(messages.filter((_, i) => i % 3 === p));
+    expect(group({ topic: 't', partitionMetadata: [], messages, partitioner })).to.deep.equal({});
+  });
+
+  it('writes varints and varlongs with the bytes of zigzag LEB128', () => {
+    const leb128 = (zigzag: bigint) => {
+      const bytes: number[] = [];
+      let v = zigzag;
+      while (v >= 0x80n) {
+        bytes.push(Number(v & 0x7fn) | 0x80);
+        v >>= 7n;
+      }
+      bytes.push(Number(v));
+      return Buffer.from(bytes);
+    };
+    const zigzag32 = (n: number) => BigInt(((n << 1) ^ (n >> 31)) >>> 0);
+    const zigzag64 = (n: bigint) => BigInt.asUintN(64, (n << 1n) ^ (n >> 63n));
+    const ints = [0, 1, -1, 63, -64, 64, 127, 128, 300, -300, 16_383, 16_384, 2 ** 20, -(2 ** 20), 2 ** 30 - 1, -(2 ** 30), 2 ** 30, 2 ** 31 - 1, -(2 ** 31)];
+    for (const n of ints) {
+      const enc = new Encoder() as EncoderLike & { writeUVarInt(n: number): EncoderLike };
+      expect(enc.writeVarInt(n).buffer, `varint ${n}`).to.deep.equal(leb128(zigzag32(n)));
+    }
+    const longs = [...ints, 2 ** 40, -(2 ** 40), Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+    for (const n of longs) expect(new Encoder().writeVarLong(n).buffer, `varlong ${n}`).to.deep.equal(leb128(zigzag64(BigInt(n))));
+    // Many varints into one encoder: it grows as needed.
+    const many = new Encoder();
+    for (let i = 0; i < 1000; i++) many.writeVarInt(i * 1_000_003);
+    const expected = Buffer.concat(Array.from({ length: 1000 }, (_, i) => leb128(zigzag32(i * 1_000_003))));
+    expect(many.buffer).to.deep.equal(expected);
   });
 });
