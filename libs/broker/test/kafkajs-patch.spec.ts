@@ -1,7 +1,9 @@
 /**
  * patches/kafkajs+2.2.4.patch (applied by `npm ci` through patch-package) rewrites kafkajs's record
  * encoder and decoder to handle headers in place, its varint writers to write bytes in place, and its grouping of a send's messages by partition
- * to append in place (both were quadratic). Each must behave exactly as the original.
+ * to append in place (both were quadratic). Each must behave exactly as the original. It also makes
+ * the admin's offset lookups retry when a new topic's leader is not known yet, as they already did
+ * for an unknown topic.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -123,5 +125,45 @@ describe('the kafkajs record encoder and decoder patch', () => {
     for (let i = 0; i < 1000; i++) many.writeVarInt(i * 1_000_003);
     const expected = Buffer.concat(Array.from({ length: 1000 }, (_, i) => leb128(zigzag32(i * 1_000_003))));
     expect(many.buffer).to.deep.equal(expected);
+  });
+
+  it('retries an admin offset lookup that meets a partition whose leader moved, after refreshing metadata', async () => {
+    const createAdmin = require('kafkajs/src/admin') as (deps: unknown) => {
+      fetchTopicOffsets(topic: string): Promise<{ partition: number; high: string; low: string }[]>;
+      fetchTopicOffsetsByTimestamp(topic: string, timestamp: number): Promise<{ partition: number; offset: string }[]>;
+    };
+    const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): Error };
+    const { createLogger, LEVELS } = require('kafkajs/src/loggers') as {
+      createLogger(o: { level: number; logCreator: () => () => void }): unknown;
+      LEVELS: { NOTHING: number };
+    };
+    const NOT_LEADER_OR_FOLLOWER = 6;
+    const LEADER_NOT_AVAILABLE = 5;
+    let failures = [NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE];
+    let refreshes = 0;
+    const cluster = {
+      addTargetTopic: () => Promise.resolve(),
+      refreshMetadataIfNecessary: () => Promise.resolve(),
+      refreshMetadata: () => {
+        refreshes += 1;
+        return Promise.resolve();
+      },
+      findTopicPartitionMetadata: () => [{ partitionId: 0 }],
+      fetchTopicsOffset: ([request]: { topic: string; fromBeginning?: boolean; fromTimestamp?: number }[]) => {
+        const code = failures.shift();
+        if (code !== undefined) return Promise.reject(createErrorFromCode(code));
+        return Promise.resolve([{ topic: request!.topic, partitions: [{ partition: 0, offset: request!.fromBeginning === true ? '2' : '7' }] }]);
+      },
+    };
+    const admin = createAdmin({
+      logger: createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined }),
+      retry: { initialRetryTime: 1, maxRetryTime: 5, retries: 5 },
+      cluster,
+    });
+    expect(await admin.fetchTopicOffsets('t')).to.deep.equal([{ partition: 0, offset: '7', high: '7', low: '2' }]);
+    expect(refreshes).to.equal(2);
+    failures = [NOT_LEADER_OR_FOLLOWER];
+    expect(await admin.fetchTopicOffsetsByTimestamp('t', 1_000)).to.have.length(1);
+    expect(refreshes).to.equal(3);
   });
 });
