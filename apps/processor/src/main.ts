@@ -23,7 +23,7 @@ import { createKafkaProbe, createRegistryProbe } from './health/index.js';
 import { createProcessorHttp } from './http/index.js';
 import { processorDefaults, processorHttpDefaults } from './options.js';
 import { createProcessor } from './runtime/index.js';
-import { pipelineStateSource } from './source/index.js';
+import { pipelineStateSource } from '@tributary/pipeline-state';
 
 const logger = createLogger({ service: 'processor' });
 

@@ -19,8 +19,8 @@ import { pipelineTopics, type PipelineTopics } from '../src/processing/index.js'
 import { createProcessor } from '../src/runtime/index.js';
 import type { Processor } from '../src/runtime/index.js';
 import type { ProcessorOptions } from '../src/options.js';
-import { pipelineStateSource } from '../src/source/index.js';
-import type { PipelineSource } from '../src/source/index.js';
+import { pipelineStateSource } from '@tributary/pipeline-state';
+import type { PipelineSource } from '@tributary/pipeline-state';
 
 export interface Seen {
   topic: string;

@@ -31,3 +31,5 @@ export type {
   ViewEvent,
   WaitForCorrelationOptions,
 } from './events/index.js';
+export { pipelineStateSource } from './running/index.js';
+export type { PipelineSource, PipelineStateSourceDeps, PipelineVersion, RunningPipeline } from './running/index.js';

@@ -1,7 +1,7 @@
 import { type Checkpoint, type ConsumedEvent, type HandlerContext, UnrecoverableError } from '@tributary/broker';
 import { compilePipeline, type CompiledPipeline, type DataRecord, type StageCount } from '@tributary/pipelines';
 import type { RecordRejected, RunProgress, StageCounts } from '@tributary/schemas';
-import type { PipelineVersion } from '../source/index.js';
+import type { PipelineVersion } from '@tributary/pipeline-state';
 import type { VersionCodec } from './codec.js';
 import { createOutputShaper } from './output.js';
 import { DataHeaders, EventNames, type PipelineTopics } from './topics.js';

@@ -5,7 +5,7 @@ import type { ProcessorOptions } from '../options.js';
 import { createVersionCodec } from '../processing/index.js';
 import { pipelineTopics } from '../processing/index.js';
 import { createPipelineWorker } from '../processing/index.js';
-import type { PipelineVersion } from '../source/index.js';
+import type { PipelineVersion } from '@tributary/pipeline-state';
 
 export interface PipelineRunnerDeps {
   kafka: Kafka;

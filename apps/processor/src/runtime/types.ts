@@ -3,7 +3,7 @@ import type { Logger } from '@tributary/observability';
 import type { SchemaRegistryPort } from '@tributary/schemas';
 import type { Kafka } from 'kafkajs';
 import type { ProcessorOptions } from '../options.js';
-import type { PipelineSource, PipelineVersion } from '../source/index.js';
+import type { PipelineSource, PipelineVersion } from '@tributary/pipeline-state';
 
 export interface ProcessorDeps {
   kafka: Kafka;

@@ -9,7 +9,7 @@ import { createLogger } from '@tributary/observability';
 import { createDefinitionsView, createPipelineEventsView } from '@tributary/pipeline-state';
 import { createEventCodec, createSchemaRegistryClient } from '@tributary/schemas';
 import { createProcessor } from '../../src/runtime/index.js';
-import { pipelineStateSource } from '../../src/source/index.js';
+import { pipelineStateSource } from '@tributary/pipeline-state';
 
 const prefix = process.env.TEST_TOPIC_PREFIX ?? '';
 const processorId = process.env.PROCESSOR_ID ?? '';

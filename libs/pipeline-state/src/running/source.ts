@@ -1,4 +1,5 @@
-import type { DefinitionsView, PipelineEventsView } from '@tributary/pipeline-state';
+import type { DefinitionsView } from '../definitions/index.js';
+import type { PipelineEventsView } from '../events/index.js';
 import type { PipelineSource, PipelineVersion, RunningPipeline } from './types.js';
 
 export interface PipelineStateSourceDeps {
@@ -9,9 +10,10 @@ export interface PipelineStateSourceDeps {
 }
 
 /**
- * The processor's view of pipelines on @tributary/pipeline-state: a pipeline runs when its status is
- * RUNNING and its definition is known. Listeners hear only of changes to that set (pipeline, version,
- * live run), not of every event: the events topic also carries this processor's own RunProgress.
+ * Which pipelines should run, for the services that run a consumer per pipeline (processor, quality
+ * manager): a pipeline runs when its status is RUNNING and its definition is known. Listeners hear
+ * only of changes to that set (pipeline, version, live run), not of every event: the events topic
+ * also carries the processors' own RunProgress.
  */
 export function pipelineStateSource(deps: PipelineStateSourceDeps): PipelineSource {
   const { definitions, events } = deps;

@@ -7,14 +7,14 @@ export interface PipelineVersion {
   readonly definition: PipelineDefinition;
 }
 
-/** A pipeline this processor should run now: its status is RUNNING. */
+/** A pipeline that should run now: its status is RUNNING. */
 export interface RunningPipeline extends PipelineVersion {
   /** The live run records without a `run-id` header belong to; undefined when only a replay runs. */
   readonly liveRunId: string | undefined;
 }
 
 /**
- * What the processor needs to know about pipelines, derived from Kafka (the definitions topic and
+ * What a per-pipeline service needs to know about pipelines, derived from Kafka (the definitions topic and
  * the pipeline events). {@link pipelineStateSource} builds it on @tributary/pipeline-state; tests of
  * pure logic can pass a fake.
  */
