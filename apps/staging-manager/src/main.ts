@@ -9,9 +9,8 @@
 import { hostname } from 'node:os';
 import { createKafka, installGracefulShutdown } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
-import { createLogger, createMetrics, createMetricsHandler } from '@tributary/observability';
+import { createHealthServer, createLogger, createMetrics, createMetricsHandler } from '@tributary/observability';
 import { createSchemaRegistryClient } from '@tributary/schemas';
-import { createHealthServer } from './http/health-server.js';
 import { createStagingManager } from './manager.js';
 
 const logger = createLogger({ service: 'staging-manager' });

@@ -24,3 +24,6 @@ export type {
   NextFunction,
   TributaryMetrics,
 } from './metrics/index.js';
+
+export { createHealthServer } from './health/index.js';
+export type { HealthServer, HealthServerDeps } from './health/index.js';

@@ -1,11 +1,11 @@
-import { createMetrics, createMetricsHandler } from '@tributary/observability';
+import { createMetrics, createMetricsHandler } from '../src/index.js';
 import { expect } from 'chai';
-import { createHealthServer } from '../src/http/health-server.js';
+import { createHealthServer } from '../src/health/index.js';
 
 describe('health server', function () {
   it('answers /healthz, /readyz by readiness, and /metrics', async function () {
     let ready = false;
-    const metrics = createMetrics({ service: 'staging-manager-test' });
+    const metrics = createMetrics({ service: 'health-test' });
     const server = createHealthServer({ port: 0, ready: () => ready, metrics: createMetricsHandler(metrics) });
     await server.listen();
     try {

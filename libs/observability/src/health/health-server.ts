@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { MetricsRequestHandler } from '@tributary/observability';
+import type { MetricsRequestHandler } from '../metrics/index.js';
 
 export interface HealthServerDeps {
   port: number;
-  /** Ready when the manager's definitions caught up and its group joined. */
+  /** True when the service's dependencies answer and its consumer groups joined (`/readyz` 200, else 503). */
   ready(): boolean;
   /** Serves GET /metrics. */
   metrics: MetricsRequestHandler;
