@@ -119,6 +119,11 @@ export interface PipelineDefinition {
   readonly stages: readonly StageDefinition[];
   readonly sinks: readonly SinkDefinition[];
   readonly dedupe?: IngestDedupe;
+  /**
+   * Quality rules, opaque here: @tributary/quality-rules validates and compiles them against the
+   * output fields (it depends on this library's expressions, so this library cannot check them).
+   */
+  readonly quality?: Readonly<Record<string, unknown>>;
 }
 
 /** One reason a definition was refused. */

@@ -26,6 +26,7 @@ export interface PipelineDefinitionInput {
   readonly stages: readonly (StageDefinition | (Omit<EnrichStage, 'missing'> & { readonly missing?: EnrichStage['missing'] | null }))[];
   readonly sinks?: readonly (Omit<KafkaSink, 'topic'> & { readonly topic?: string })[];
   readonly dedupe?: IngestDedupe;
+  readonly quality?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -47,6 +48,7 @@ export function normalize(raw: PipelineDefinitionInput, issues: IssueList): Pipe
   if (raw.description !== undefined) out.description = raw.description;
   if (raw.key !== undefined) out.key = [...raw.key];
   if (raw.dedupe !== undefined) out.dedupe = { ...raw.dedupe };
+  if (raw.quality !== undefined) out.quality = structuredClone(raw.quality);
   return out;
 }
 
