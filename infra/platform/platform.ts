@@ -38,6 +38,8 @@ export interface PlatformOptions {
   readonly readyTimeoutMs?: number;
   /** Progress lines. */
   readonly log?: (line: string) => void;
+  /** The services to run, started in {@link PLATFORM_SERVICES} order. Default all of them. */
+  readonly services?: readonly PlatformServiceName[];
 }
 
 export interface Platform {
@@ -73,11 +75,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // Stable instance ids: a restarted service fences its killed predecessor's transactions.
     STAGING_MANAGER_INSTANCE_ID: `${topicPrefix}-staging-0`,
     PROCESSOR_ID: `${topicPrefix}-processor-0`,
+    QUALITY_MANAGER_INSTANCE_ID: `${topicPrefix}-quality-0`,
     ...Object.fromEntries(PLATFORM_SERVICES.map((s) => [SERVICE_PORTS[s].env, String(portOf(s))])),
     ...options.env,
   };
+  const services = PLATFORM_SERVICES.filter((name) => options.services?.includes(name) ?? true);
   const launches = new Map(
-    PLATFORM_SERVICES.map((name) => [
+    services.map((name) => [
       name,
       { name, port: portOf(name), env: { ...sharedEnv, ...options.serviceEnv?.[name] }, logFile: path.join(logDir, `${name}.log`) },
     ]),
@@ -91,7 +95,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     log(`${name} ready on :${service.port} (pid ${service.pid}, log ${path.relative(process.cwd(), service.logFile)})`);
   };
   const close = async () => {
-    for (const name of [...PLATFORM_SERVICES].reverse()) await running.get(name)?.stop();
+    for (const name of [...services].reverse()) await running.get(name)?.stop();
   };
 
   // The managers expect their control topics; a drifted topic is reported and left as it is.
@@ -101,7 +105,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   if (applied === 2) log(report.join('\n'));
 
   try {
-    for (const name of PLATFORM_SERVICES) await start(name);
+    for (const name of services) await start(name);
   } catch (err) {
     await close();
     throw err;

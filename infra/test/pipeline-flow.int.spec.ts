@@ -1,6 +1,7 @@
 /**
  * The pipeline flow end to end, over HTTP, on the real stack: every service runs as its own process
- * (pipeline manager, staging manager, processor, CPM) on a private topic prefix and private ports.
+ * (pipeline manager, staging manager, processor, quality manager, CPM) on a private topic prefix and
+ * private ports.
  * Expected outputs are computed here, independently of @tributary/pipelines.
  */
 import fs from 'node:fs';
@@ -32,7 +33,7 @@ function definitionFor(id: string): string {
   return fs.readFileSync(DEMO_DEFINITION, 'utf8').replace(/^id: orders$/m, `id: ${id}`);
 }
 
-describe('the pipeline flow end to end (four services as processes)', function () {
+describe('the pipeline flow end to end (five services as processes)', function () {
   this.timeout(300_000);
   const prefix = uniqueName('e2e');
   const kafka: Kafka = e2eKafka('e2e-test');
@@ -45,7 +46,7 @@ describe('the pipeline flow end to end (four services as processes)', function (
   before(async () => {
     platform = await startPlatform({
       topicPrefix: prefix,
-      ports: { cpm: 18080, 'pipeline-manager': 18091, 'staging-manager': 18092, processor: 18093 },
+      ports: { cpm: 18080, 'pipeline-manager': 18091, 'staging-manager': 18092, processor: 18093, 'quality-manager': 18094 },
       logDir: `tmp/e2e-logs/${prefix}`,
     });
     admin = cpmClient(platform.cpmUrl, platform.apiKeys.admin);
@@ -126,6 +127,20 @@ describe('the pipeline flow end to end (four services as processes)', function (
     const codes = reasons.flatMap((r) => (r.errors as { code: string; field: string | null }[]).map((e) => `${String(r.recordId)}:${e.code}:${e.field ?? ""}`));
     expect(codes.filter((c) => c.includes('TRIB_RECORD_MALFORMED'))).to.have.length(2);
     expect(codes.some((c) => c.startsWith('bad-type-1:') && c.endsWith(':quantity'))).to.equal(true);
+
+    // The demo's quality rules, from their meaning: totals above 800 are quarantined for review;
+    // orders without a sales region pass to .validated, flagged.
+    const review = new Set([...expected].filter(([, v]) => v.total > 800).map(([orderId]) => orderId));
+    const noRegion = new Set([...expected].filter(([, v]) => v.total <= 800 && v.region === null).map(([orderId]) => orderId));
+    expect(review.size, 'the data set has orders to review').to.be.greaterThan(0);
+    const quarantined = await decodeAll(await readTopic(kafka, `${prefix}.data.${id}.quarantine`, review.size));
+    expect(quarantined).to.have.length(review.size);
+    expect(new Set(quarantined.map((q) => (JSON.parse(q.record as string) as { id: string }).id))).to.deep.equal(review);
+    expect(quarantined.every((q) => (q.failures as { ruleId: string }[]).some((f) => f.ruleId === 'total-reviewable'))).to.equal(true);
+    const validated = await readTopic(kafka, `${prefix}.data.${id}.validated`, expected.size - review.size);
+    expect(validated).to.have.length(expected.size - review.size);
+    const flagged = await decodeAll(validated.filter((m) => m.headers['quality-warnings'] === 'region-assigned'));
+    expect(new Set(flagged.map((v) => v.id))).to.deep.equal(noRegion);
   });
 
   it('a replay of a time range reproduces the same output records, tagged with the replay run', async () => {

@@ -87,6 +87,18 @@ describe('pipeline routes', () => {
       expect(sent).to.have.length(0);
     });
 
+    it('400 TRIB_DEFINITION_INVALID naming the rule and field of an invalid quality rule set', async () => {
+      const definition = `${yamlDefinition('orders')}\nquality:\n  rules:\n    - { id: ok, type: not_null, field: id }\n    - { id: price-range, type: in_range, field: nope, min: 0 }\n`;
+      const res = await create(definition).expect(400);
+      const error = expectErrorShape(res.body);
+      expect(error.code).to.equal('TRIB_DEFINITION_INVALID');
+      const issues = error.details.issues as { path: string; field: string; message: string }[];
+      expect(issues).to.have.length(1);
+      expect(issues[0]).to.include({ path: '/quality/rules/1/field', field: 'quality.rules[1].field' });
+      expect(issues[0]?.message).to.match(/^rule "price-range", field nope: unknown field/);
+      expect(sent).to.have.length(0);
+    });
+
     it('409 TRIB_PIPELINE_EXISTS from the read model, and from the manager', async () => {
       definitions.put(stored('orders'));
       expect(expectErrorShape((await create(yamlDefinition('orders')).expect(409)).body).code).to.equal('TRIB_PIPELINE_EXISTS');

@@ -40,8 +40,10 @@ describe('pipeline manager on the real stack', function () {
     const ns = avroNamespaceFor('orders');
     const input = await stack.registry.versions(`${stack.prefix}.data.orders.staged-${ns}.Input`);
     const output = await stack.registry.versions(`${stack.prefix}.data.orders.processed-${ns}.Output`);
+    const validated = await stack.registry.versions(`${stack.prefix}.data.orders.validated-${ns}.Output`);
     expect(input).to.have.length(1);
     expect(output).to.have.length(1);
+    expect(validated).to.have.length(1);
   });
 
   it('refuses a duplicate create, an invalid definition and an id mismatch', async () => {
@@ -54,6 +56,14 @@ describe('pipeline manager on the real stack', function () {
     expect(stack.manager.definitions.get('bad')).to.equal(undefined);
 
     expect(rejection(await create('mismatch', definitionFor('other'))).code).to.equal('TRIB_DEFINITION_INVALID');
+
+    const badRules = { ...(JSON.parse(definitionFor('rules')) as Record<string, unknown>), quality: { rules: [{ id: 'in-future', type: 'freshness', field: 'id', maxAge: '1h' }] } };
+    const refused = rejection(await create('rules', JSON.stringify(badRules)));
+    expect(refused.code).to.equal('TRIB_DEFINITION_INVALID');
+    const [issue] = JSON.parse(refused.details!) as { path: string; field: string; message: string }[];
+    expect(issue).to.include({ path: '/quality/rules/0/field', field: 'quality.rules[0].field' });
+    expect(issue?.message).to.match(/^rule "in-future", field id: /);
+    expect(stack.manager.definitions.get('rules')).to.equal(undefined);
   });
 
   it('updates with a version bump, checks expectedVersion, and refuses an incompatible schema naming the field', async () => {

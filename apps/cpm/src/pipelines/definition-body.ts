@@ -1,4 +1,5 @@
 import { DefinitionError, parseDefinition, type PipelineDefinition } from '@tributary/pipelines';
+import { checkPipelineQuality } from '@tributary/quality-rules';
 import type { Request } from 'express';
 import { CpmHttpError } from '../errors.js';
 
@@ -12,7 +13,7 @@ export function definitionInvalid(err: DefinitionError): CpmHttpError {
 
 /**
  * The definition in a request body: YAML (`application/yaml`, `text/yaml`) or JSON, parsed and
- * validated by `@tributary/pipelines` so a bad one is refused here, naming the field and its position.
+ * validated by `@tributary/pipelines` (and its quality rules by `@tributary/quality-rules`) so a bad one is refused here, naming the field and its position.
  * Without a Content-Type the text decides (JSON when it starts with `{`).
  */
 export function definitionFromBody(req: Request): PipelineDefinition {
@@ -32,7 +33,9 @@ export function definitionFromBody(req: Request): PipelineDefinition {
     });
   }
   try {
-    return parseDefinition(text, format === undefined ? {} : { format });
+    const definition = parseDefinition(text, format === undefined ? {} : { format });
+    checkPipelineQuality(definition);
+    return definition;
   } catch (err) {
     if (err instanceof DefinitionError) throw definitionInvalid(err);
     throw err;

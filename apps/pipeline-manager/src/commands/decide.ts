@@ -1,6 +1,7 @@
 import { applyTopics } from '@tributary/broker';
 import type { DefinitionEntry } from '@tributary/pipeline-state';
 import { DefinitionError, parseDefinition, type PipelineDefinition } from '@tributary/pipelines';
+import { checkPipelineQuality } from '@tributary/quality-rules';
 import {
   type CommandRejected,
   type CreatePipeline,
@@ -92,6 +93,7 @@ async function prepare(pipelineId: string, text: string, deps: CommandDeps): Pro
   let definition: PipelineDefinition;
   try {
     definition = parseDefinition(text);
+    checkPipelineQuality(definition);
   } catch (err) {
     if (!(err instanceof DefinitionError)) throw err;
     return { code: 'TRIB_DEFINITION_INVALID', message: err.message, details: err.details };

@@ -843,13 +843,13 @@ export namespace TributaryPipeline {
 }
 
 export namespace TributaryQuality {
-    export const RuleSeveritySchema = "{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is.\",\"symbols\":[\"info\",\"warning\",\"critical\"],\"default\":\"warning\"}";
+    export const RuleSeveritySchema = "{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.\",\"symbols\":[\"error\",\"warn\"],\"default\":\"error\"}";
     export const RuleSeverityName = "tributary.quality.RuleSeverity";
     /**
-     * How serious a failure of a quality rule is.
+     * How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.
      */
-    export type RuleSeverity = "info" | "warning" | "critical";
-    export const QualityIssueOpenedSchema = "{\"type\":\"record\",\"name\":\"QualityIssueOpened\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a quality rule kept failing and an issue was opened. Keyed by pipelineId.\",\"fields\":[{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Id of the issue, repeated in QualityIssueResolved.\"},{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"ruleId\",\"type\":\"string\",\"doc\":\"Rule that failed.\"},{\"name\":\"severity\",\"type\":{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is.\",\"symbols\":[\"info\",\"warning\",\"critical\"],\"default\":\"warning\"},\"default\":\"warning\",\"doc\":\"Severity declared on the rule.\"},{\"name\":\"summary\",\"type\":\"string\",\"doc\":\"One-line description for people.\"},{\"name\":\"failureRate\",\"type\":\"double\",\"doc\":\"Failed / evaluated records over the batches that opened the issue (0..1).\"},{\"name\":\"firstBatchId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"First failing batch, when known.\"},{\"name\":\"openedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the issue was opened.\"}]}";
+    export type RuleSeverity = "error" | "warn";
+    export const QualityIssueOpenedSchema = "{\"type\":\"record\",\"name\":\"QualityIssueOpened\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a quality rule kept failing and an issue was opened. Keyed by pipelineId.\",\"fields\":[{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Id of the issue, repeated in QualityIssueResolved.\"},{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"ruleId\",\"type\":\"string\",\"doc\":\"Rule that failed.\"},{\"name\":\"severity\",\"type\":{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.\",\"symbols\":[\"error\",\"warn\"],\"default\":\"error\"},\"default\":\"error\",\"doc\":\"Severity declared on the rule.\"},{\"name\":\"summary\",\"type\":\"string\",\"doc\":\"One-line description for people.\"},{\"name\":\"failureRate\",\"type\":\"double\",\"doc\":\"Failed / evaluated records over the batches that opened the issue (0..1).\"},{\"name\":\"firstBatchId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"First failing batch, when known.\"},{\"name\":\"openedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the issue was opened.\"}]}";
     export const QualityIssueOpenedName = "tributary.quality.QualityIssueOpened";
     /**
      * Event: a quality rule kept failing and an issue was opened. Keyed by pipelineId.
@@ -870,7 +870,7 @@ export namespace TributaryQuality {
         /**
          * Severity declared on the rule.
          *
-         * Default: "warning"
+         * Default: "error"
          */
         severity: TributaryQuality.RuleSeverity;
         /**
@@ -925,58 +925,280 @@ export namespace TributaryQuality {
          */
         resolvedAt: number;
     }
-    export const QualityRuleEvaluatedSchema = "{\"type\":\"record\",\"name\":\"QualityRuleEvaluated\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: the result of one quality rule over one batch of records. Keyed by pipelineId.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the batch belongs to.\"},{\"name\":\"runId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Run that produced the batch, when one is active.\"},{\"name\":\"batchId\",\"type\":\"string\",\"doc\":\"Batch the rule was evaluated on.\"},{\"name\":\"ruleId\",\"type\":\"string\",\"doc\":\"Rule id as declared in the pipeline definition.\"},{\"name\":\"severity\",\"type\":{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is.\",\"symbols\":[\"info\",\"warning\",\"critical\"],\"default\":\"warning\"},\"default\":\"warning\",\"doc\":\"Severity declared on the rule.\"},{\"name\":\"recordsEvaluated\",\"type\":\"long\",\"doc\":\"Records the rule was applied to.\"},{\"name\":\"recordsFailed\",\"type\":\"long\",\"doc\":\"Records that failed the rule (sent to the quarantine topic).\"},{\"name\":\"passed\",\"type\":\"boolean\",\"doc\":\"Whether the batch met the rule's threshold.\"},{\"name\":\"failureSamples\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Ids of a few failing records, for inspection.\"},{\"name\":\"evaluatedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the rule was evaluated.\"}]}";
-    export const QualityRuleEvaluatedName = "tributary.quality.QualityRuleEvaluated";
+    export const FieldQualityCountsSchema = "{\"type\":\"record\",\"name\":\"FieldQualityCounts\",\"doc\":\"Counts of one field.\",\"fields\":[{\"name\":\"field\",\"type\":\"string\",\"doc\":\"Field name.\"},{\"name\":\"nonNull\",\"type\":\"long\",\"doc\":\"Records whose value is present and not null.\"},{\"name\":\"failed\",\"type\":\"long\",\"doc\":\"Records with an error failure on the field.\"},{\"name\":\"warned\",\"type\":\"long\",\"doc\":\"Records with a warn failure on the field.\"}]}";
+    export const FieldQualityCountsName = "tributary.quality.FieldQualityCounts";
     /**
-     * Event: the result of one quality rule over one batch of records. Keyed by pipelineId.
+     * Counts of one field.
      */
-    export interface QualityRuleEvaluated {
+    export interface FieldQualityCounts {
         /**
-         * Pipeline the batch belongs to.
+         * Field name.
+         */
+        field: string;
+        /**
+         * Records whose value is present and not null.
+         */
+        nonNull: number;
+        /**
+         * Records with an error failure on the field.
+         */
+        failed: number;
+        /**
+         * Records with a warn failure on the field.
+         */
+        warned: number;
+    }
+    export const RuleQualityCountsSchema = "{\"type\":\"record\",\"name\":\"RuleQualityCounts\",\"doc\":\"Failures of one rule.\",\"fields\":[{\"name\":\"ruleId\",\"type\":\"string\",\"doc\":\"Rule id as declared.\"},{\"name\":\"ruleType\",\"type\":\"string\",\"doc\":\"Rule kind.\"},{\"name\":\"severity\",\"type\":{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.\",\"symbols\":[\"error\",\"warn\"],\"default\":\"error\"},\"default\":\"error\",\"doc\":\"Severity declared on the rule (error for evaluation errors).\"},{\"name\":\"field\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Field the rule checks, when one.\"},{\"name\":\"failures\",\"type\":\"long\",\"doc\":\"Failures reported.\"},{\"name\":\"records\",\"type\":\"long\",\"doc\":\"Records that failed the rule at least once.\"},{\"name\":\"samples\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Ids of a few failing records.\"}]}";
+    export const RuleQualityCountsName = "tributary.quality.RuleQualityCounts";
+    /**
+     * Failures of one rule.
+     */
+    export interface RuleQualityCounts {
+        /**
+         * Rule id as declared.
+         */
+        ruleId: string;
+        /**
+         * Rule kind.
+         */
+        ruleType: string;
+        /**
+         * Severity declared on the rule (error for evaluation errors).
+         *
+         * Default: "error"
+         */
+        severity: TributaryQuality.RuleSeverity;
+        /**
+         * Field the rule checks, when one.
+         *
+         * Default: null
+         */
+        field: null | string;
+        /**
+         * Failures reported.
+         */
+        failures: number;
+        /**
+         * Records that failed the rule at least once.
+         */
+        records: number;
+        /**
+         * Ids of a few failing records.
+         *
+         * Default: []
+         */
+        samples: string[];
+    }
+    export const UniquenessCountsSchema = "{\"type\":\"record\",\"name\":\"UniquenessCounts\",\"doc\":\"What the unique rules saw.\",\"fields\":[{\"name\":\"keyed\",\"type\":\"long\",\"doc\":\"Records checked by a unique rule (key present).\"},{\"name\":\"duplicates\",\"type\":\"long\",\"doc\":\"Records that failed a unique rule.\"}]}";
+    export const UniquenessCountsName = "tributary.quality.UniquenessCounts";
+    /**
+     * What the unique rules saw.
+     */
+    export interface UniquenessCounts {
+        /**
+         * Records checked by a unique rule (key present).
+         */
+        keyed: number;
+        /**
+         * Records that failed a unique rule.
+         */
+        duplicates: number;
+    }
+    export const FreshnessCountsSchema = "{\"type\":\"record\",\"name\":\"FreshnessCounts\",\"doc\":\"Lag of the freshness rule's field behind the arrival time.\",\"fields\":[{\"name\":\"field\",\"type\":\"string\",\"doc\":\"Event-time field of the freshness rule.\"},{\"name\":\"slaMs\",\"type\":\"long\",\"doc\":\"The rule's maximum age.\"},{\"name\":\"withinSla\",\"type\":\"long\",\"doc\":\"Records whose lag was within slaMs.\"},{\"name\":\"lagSumMs\",\"type\":\"long\",\"doc\":\"Sum of the lags (for the mean).\"},{\"name\":\"lagMaxMs\",\"type\":\"long\",\"doc\":\"Largest lag.\"},{\"name\":\"lagBuckets\",\"type\":{\"type\":\"array\",\"items\":\"long\"},\"default\":[],\"doc\":\"Counts per fixed log-scale lag bucket (layout in docs/quality-metrics.md); trailing zeros trimmed.\"}]}";
+    export const FreshnessCountsName = "tributary.quality.FreshnessCounts";
+    /**
+     * Lag of the freshness rule's field behind the arrival time.
+     */
+    export interface FreshnessCounts {
+        /**
+         * Event-time field of the freshness rule.
+         */
+        field: string;
+        /**
+         * The rule's maximum age.
+         */
+        slaMs: number;
+        /**
+         * Records whose lag was within slaMs.
+         */
+        withinSla: number;
+        /**
+         * Sum of the lags (for the mean).
+         */
+        lagSumMs: number;
+        /**
+         * Largest lag.
+         */
+        lagMaxMs: number;
+        /**
+         * Counts per fixed log-scale lag bucket (layout in docs/quality-metrics.md); trailing zeros trimmed.
+         *
+         * Default: []
+         */
+        lagBuckets: number[];
+    }
+    export const QualityWindowObservedSchema = "{\"type\":\"record\",\"name\":\"QualityWindowObserved\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: the quality counts of the records one quality-manager transaction checked in one window of one pipeline run and one .processed partition. Additive: a window's metrics are the sum of its deltas. Keyed by pipelineId.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the records belong to.\"},{\"name\":\"runId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Run that produced the records (live or replay), when known.\"},{\"name\":\"pipelineVersion\",\"type\":\"int\",\"doc\":\"Definition version whose rules were checked.\"},{\"name\":\"sourcePartition\",\"type\":\"int\",\"doc\":\".processed partition the records came from.\"},{\"name\":\"windowStart\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"Window start (inclusive), by arrival time in .processed.\"},{\"name\":\"windowEnd\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"Window end (exclusive).\"},{\"name\":\"records\",\"type\":\"long\",\"doc\":\"Records checked.\"},{\"name\":\"passed\",\"type\":\"long\",\"doc\":\"Records that failed no rule.\"},{\"name\":\"warned\",\"type\":\"long\",\"doc\":\"Records that failed warn rules only (validated, flagged).\"},{\"name\":\"quarantined\",\"type\":\"long\",\"doc\":\"Records that failed an error rule.\"},{\"name\":\"fields\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"FieldQualityCounts\",\"doc\":\"Counts of one field.\",\"fields\":[{\"name\":\"field\",\"type\":\"string\",\"doc\":\"Field name.\"},{\"name\":\"nonNull\",\"type\":\"long\",\"doc\":\"Records whose value is present and not null.\"},{\"name\":\"failed\",\"type\":\"long\",\"doc\":\"Records with an error failure on the field.\"},{\"name\":\"warned\",\"type\":\"long\",\"doc\":\"Records with a warn failure on the field.\"}]}},\"default\":[],\"doc\":\"Per-field counts, sorted by field.\"},{\"name\":\"rules\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"RuleQualityCounts\",\"doc\":\"Failures of one rule.\",\"fields\":[{\"name\":\"ruleId\",\"type\":\"string\",\"doc\":\"Rule id as declared.\"},{\"name\":\"ruleType\",\"type\":\"string\",\"doc\":\"Rule kind.\"},{\"name\":\"severity\",\"type\":{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.\",\"symbols\":[\"error\",\"warn\"],\"default\":\"error\"},\"default\":\"error\",\"doc\":\"Severity declared on the rule (error for evaluation errors).\"},{\"name\":\"field\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Field the rule checks, when one.\"},{\"name\":\"failures\",\"type\":\"long\",\"doc\":\"Failures reported.\"},{\"name\":\"records\",\"type\":\"long\",\"doc\":\"Records that failed the rule at least once.\"},{\"name\":\"samples\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Ids of a few failing records.\"}]}},\"default\":[],\"doc\":\"Rules that failed at least once.\"},{\"name\":\"uniqueness\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"UniquenessCounts\",\"doc\":\"What the unique rules saw.\",\"fields\":[{\"name\":\"keyed\",\"type\":\"long\",\"doc\":\"Records checked by a unique rule (key present).\"},{\"name\":\"duplicates\",\"type\":\"long\",\"doc\":\"Records that failed a unique rule.\"}]}],\"default\":null,\"doc\":\"Null when the rules have no unique rule.\"},{\"name\":\"freshness\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"FreshnessCounts\",\"doc\":\"Lag of the freshness rule's field behind the arrival time.\",\"fields\":[{\"name\":\"field\",\"type\":\"string\",\"doc\":\"Event-time field of the freshness rule.\"},{\"name\":\"slaMs\",\"type\":\"long\",\"doc\":\"The rule's maximum age.\"},{\"name\":\"withinSla\",\"type\":\"long\",\"doc\":\"Records whose lag was within slaMs.\"},{\"name\":\"lagSumMs\",\"type\":\"long\",\"doc\":\"Sum of the lags (for the mean).\"},{\"name\":\"lagMaxMs\",\"type\":\"long\",\"doc\":\"Largest lag.\"},{\"name\":\"lagBuckets\",\"type\":{\"type\":\"array\",\"items\":\"long\"},\"default\":[],\"doc\":\"Counts per fixed log-scale lag bucket (layout in docs/quality-metrics.md); trailing zeros trimmed.\"}]}],\"default\":null,\"doc\":\"Null when the rules have no freshness rule.\"},{\"name\":\"observedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the transaction was written.\"}]}";
+    export const QualityWindowObservedName = "tributary.quality.QualityWindowObserved";
+    /**
+     * Event: the quality counts of the records one quality-manager transaction checked in one window of one pipeline run and one .processed partition. Additive: a window's metrics are the sum of its deltas. Keyed by pipelineId.
+     */
+    export interface QualityWindowObserved {
+        /**
+         * Pipeline the records belong to.
          */
         pipelineId: string;
         /**
-         * Run that produced the batch, when one is active.
+         * Run that produced the records (live or replay), when known.
          *
          * Default: null
          */
         runId: null | string;
         /**
-         * Batch the rule was evaluated on.
+         * Definition version whose rules were checked.
          */
-        batchId: string;
+        pipelineVersion: number;
+        /**
+         * .processed partition the records came from.
+         */
+        sourcePartition: number;
+        /**
+         * Window start (inclusive), by arrival time in .processed.
+         */
+        windowStart: number;
+        /**
+         * Window end (exclusive).
+         */
+        windowEnd: number;
+        /**
+         * Records checked.
+         */
+        records: number;
+        /**
+         * Records that failed no rule.
+         */
+        passed: number;
+        /**
+         * Records that failed warn rules only (validated, flagged).
+         */
+        warned: number;
+        /**
+         * Records that failed an error rule.
+         */
+        quarantined: number;
+        /**
+         * Per-field counts, sorted by field.
+         *
+         * Default: []
+         */
+        fields: TributaryQuality.FieldQualityCounts[];
+        /**
+         * Rules that failed at least once.
+         *
+         * Default: []
+         */
+        rules: TributaryQuality.RuleQualityCounts[];
+        /**
+         * Null when the rules have no unique rule.
+         *
+         * Default: null
+         */
+        uniqueness: null | TributaryQuality.UniquenessCounts;
+        /**
+         * Null when the rules have no freshness rule.
+         *
+         * Default: null
+         */
+        freshness: null | TributaryQuality.FreshnessCounts;
+        /**
+         * When the transaction was written.
+         */
+        observedAt: number;
+    }
+    export const RuleFailureSchema = "{\"type\":\"record\",\"name\":\"RuleFailure\",\"doc\":\"One quality rule the record failed.\",\"fields\":[{\"name\":\"ruleId\",\"type\":\"string\",\"doc\":\"Rule id as declared in the pipeline definition.\"},{\"name\":\"ruleType\",\"type\":\"string\",\"doc\":\"Rule kind: not_null, in_range, regex, expression, ...\"},{\"name\":\"severity\",\"type\":{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.\",\"symbols\":[\"error\",\"warn\"],\"default\":\"error\"},\"default\":\"error\",\"doc\":\"Severity declared on the rule.\"},{\"name\":\"field\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Field the rule checks; null for record-level rules.\"},{\"name\":\"value\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The offending value as JSON text; null when the rule has no single value.\"},{\"name\":\"message\",\"type\":\"string\",\"doc\":\"Human explanation.\"}]}";
+    export const RuleFailureName = "tributary.quality.RuleFailure";
+    /**
+     * One quality rule the record failed.
+     */
+    export interface RuleFailure {
         /**
          * Rule id as declared in the pipeline definition.
          */
         ruleId: string;
         /**
+         * Rule kind: not_null, in_range, regex, expression, ...
+         */
+        ruleType: string;
+        /**
          * Severity declared on the rule.
          *
-         * Default: "warning"
+         * Default: "error"
          */
         severity: TributaryQuality.RuleSeverity;
         /**
-         * Records the rule was applied to.
-         */
-        recordsEvaluated: number;
-        /**
-         * Records that failed the rule (sent to the quarantine topic).
-         */
-        recordsFailed: number;
-        /**
-         * Whether the batch met the rule's threshold.
-         */
-        passed: boolean;
-        /**
-         * Ids of a few failing records, for inspection.
+         * Field the rule checks; null for record-level rules.
          *
-         * Default: []
+         * Default: null
          */
-        failureSamples: string[];
+        field: null | string;
         /**
-         * When the rule was evaluated.
+         * The offending value as JSON text; null when the rule has no single value.
+         *
+         * Default: null
          */
-        evaluatedAt: number;
+        value: null | string;
+        /**
+         * Human explanation.
+         */
+        message: string;
+    }
+    export const QuarantinedRecordSchema = "{\"type\":\"record\",\"name\":\"QuarantinedRecord\",\"namespace\":\"tributary.quality\",\"doc\":\"A processed record that failed a quality rule of severity error; written to the pipeline's .quarantine topic, keyed by record id.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the record belongs to.\"},{\"name\":\"runId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Run that produced the record (live or replay), when known.\"},{\"name\":\"recordId\",\"type\":\"string\",\"doc\":\"Record id (as assigned at ingest).\"},{\"name\":\"pipelineVersion\",\"type\":\"int\",\"doc\":\"Definition version whose rules quarantined the record.\"},{\"name\":\"sourceTopic\",\"type\":\"string\",\"doc\":\"Topic the record was read from (the pipeline's .processed).\"},{\"name\":\"sourcePartition\",\"type\":\"int\",\"doc\":\"Partition it was read from.\"},{\"name\":\"sourceOffset\",\"type\":\"long\",\"doc\":\"Offset it was read from.\"},{\"name\":\"record\",\"type\":\"string\",\"doc\":\"The processed record, as JSON text: what a redrive re-evaluates.\"},{\"name\":\"failures\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"RuleFailure\",\"doc\":\"One quality rule the record failed.\",\"fields\":[{\"name\":\"ruleId\",\"type\":\"string\",\"doc\":\"Rule id as declared in the pipeline definition.\"},{\"name\":\"ruleType\",\"type\":\"string\",\"doc\":\"Rule kind: not_null, in_range, regex, expression, ...\"},{\"name\":\"severity\",\"type\":{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.\",\"symbols\":[\"error\",\"warn\"],\"default\":\"error\"},\"default\":\"error\",\"doc\":\"Severity declared on the rule.\"},{\"name\":\"field\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Field the rule checks; null for record-level rules.\"},{\"name\":\"value\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The offending value as JSON text; null when the rule has no single value.\"},{\"name\":\"message\",\"type\":\"string\",\"doc\":\"Human explanation.\"}]}},\"doc\":\"Every rule the record failed (warnings included), at least one of severity error.\"},{\"name\":\"quarantinedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When it was quarantined.\"}]}";
+    export const QuarantinedRecordName = "tributary.quality.QuarantinedRecord";
+    /**
+     * A processed record that failed a quality rule of severity error; written to the pipeline's .quarantine topic, keyed by record id.
+     */
+    export interface QuarantinedRecord {
+        /**
+         * Pipeline the record belongs to.
+         */
+        pipelineId: string;
+        /**
+         * Run that produced the record (live or replay), when known.
+         *
+         * Default: null
+         */
+        runId: null | string;
+        /**
+         * Record id (as assigned at ingest).
+         */
+        recordId: string;
+        /**
+         * Definition version whose rules quarantined the record.
+         */
+        pipelineVersion: number;
+        /**
+         * Topic the record was read from (the pipeline's .processed).
+         */
+        sourceTopic: string;
+        /**
+         * Partition it was read from.
+         */
+        sourcePartition: number;
+        /**
+         * Offset it was read from.
+         */
+        sourceOffset: number;
+        /**
+         * The processed record, as JSON text: what a redrive re-evaluates.
+         */
+        record: string;
+        /**
+         * Every rule the record failed (warnings included), at least one of severity error.
+         */
+        failures: TributaryQuality.RuleFailure[];
+        /**
+         * When it was quarantined.
+         */
+        quarantinedAt: number;
     }
 }
 
@@ -1263,6 +1485,8 @@ export type CreatePipeline = TributaryPipeline.CreatePipeline;
 export type DataStage = TributaryPipeline.DataStage;
 export type DeletePipeline = TributaryPipeline.DeletePipeline;
 export type FieldProfile = TributaryStaging.FieldProfile;
+export type FieldQualityCounts = TributaryQuality.FieldQualityCounts;
+export type FreshnessCounts = TributaryQuality.FreshnessCounts;
 export type Heartbeat = TributaryMonitoring.Heartbeat;
 export type HistogramBucket = TributaryMonitoring.HistogramBucket;
 export type InsightGenerated = TributaryInsight.InsightGenerated;
@@ -1275,12 +1499,15 @@ export type PipelineUpdated = TributaryPipeline.PipelineUpdated;
 export type ProcessorAnnounced = TributaryPipeline.ProcessorAnnounced;
 export type QualityIssueOpened = TributaryQuality.QualityIssueOpened;
 export type QualityIssueResolved = TributaryQuality.QualityIssueResolved;
-export type QualityRuleEvaluated = TributaryQuality.QualityRuleEvaluated;
+export type QualityWindowObserved = TributaryQuality.QualityWindowObserved;
+export type QuarantinedRecord = TributaryQuality.QuarantinedRecord;
 export type RecommendationIssued = TributaryRecommendation.RecommendationIssued;
 export type RecordRejected = TributaryStaging.RecordRejected;
 export type RejectionReason = TributaryStaging.RejectionReason;
 export type ReplayPipeline = TributaryPipeline.ReplayPipeline;
 export type ReportGenerated = TributaryReport.ReportGenerated;
+export type RuleFailure = TributaryQuality.RuleFailure;
+export type RuleQualityCounts = TributaryQuality.RuleQualityCounts;
 export type RuleSeverity = TributaryQuality.RuleSeverity;
 export type RunFailed = TributaryPipeline.RunFailed;
 export type RunMode = TributaryPipeline.RunMode;
@@ -1291,6 +1518,7 @@ export type StageCounts = TributaryPipeline.StageCounts;
 export type StagingBatchCompleted = TributaryStaging.StagingBatchCompleted;
 export type StartPipeline = TributaryPipeline.StartPipeline;
 export type StopPipeline = TributaryPipeline.StopPipeline;
+export type UniquenessCounts = TributaryQuality.UniquenessCounts;
 export type UpdatePipeline = TributaryPipeline.UpdatePipeline;
 
 /**
@@ -1321,7 +1549,8 @@ export interface EventTypes {
   'tributary.pipeline.UpdatePipeline': UpdatePipeline;
   'tributary.quality.QualityIssueOpened': QualityIssueOpened;
   'tributary.quality.QualityIssueResolved': QualityIssueResolved;
-  'tributary.quality.QualityRuleEvaluated': QualityRuleEvaluated;
+  'tributary.quality.QualityWindowObserved': QualityWindowObserved;
+  'tributary.quality.QuarantinedRecord': QuarantinedRecord;
   'tributary.recommendation.RecommendationIssued': RecommendationIssued;
   'tributary.report.ReportGenerated': ReportGenerated;
   'tributary.staging.RecordRejected': RecordRejected;
@@ -1356,7 +1585,8 @@ export const EVENT_TYPE_NAMES: readonly EventTypeName[] = [
   'tributary.pipeline.UpdatePipeline',
   'tributary.quality.QualityIssueOpened',
   'tributary.quality.QualityIssueResolved',
-  'tributary.quality.QualityRuleEvaluated',
+  'tributary.quality.QualityWindowObserved',
+  'tributary.quality.QuarantinedRecord',
   'tributary.recommendation.RecommendationIssued',
   'tributary.report.ReportGenerated',
   'tributary.staging.RecordRejected',
@@ -1388,7 +1618,8 @@ export const eventSchemas: { readonly [T in EventTypeName]: AvroRecordSchema } =
   'tributary.pipeline.UpdatePipeline': JSON.parse(TributaryPipeline.UpdatePipelineSchema) as AvroRecordSchema,
   'tributary.quality.QualityIssueOpened': JSON.parse(TributaryQuality.QualityIssueOpenedSchema) as AvroRecordSchema,
   'tributary.quality.QualityIssueResolved': JSON.parse(TributaryQuality.QualityIssueResolvedSchema) as AvroRecordSchema,
-  'tributary.quality.QualityRuleEvaluated': JSON.parse(TributaryQuality.QualityRuleEvaluatedSchema) as AvroRecordSchema,
+  'tributary.quality.QualityWindowObserved': JSON.parse(TributaryQuality.QualityWindowObservedSchema) as AvroRecordSchema,
+  'tributary.quality.QuarantinedRecord': JSON.parse(TributaryQuality.QuarantinedRecordSchema) as AvroRecordSchema,
   'tributary.recommendation.RecommendationIssued': JSON.parse(TributaryRecommendation.RecommendationIssuedSchema) as AvroRecordSchema,
   'tributary.report.ReportGenerated': JSON.parse(TributaryReport.ReportGeneratedSchema) as AvroRecordSchema,
   'tributary.staging.RecordRejected': JSON.parse(TributaryStaging.RecordRejectedSchema) as AvroRecordSchema,

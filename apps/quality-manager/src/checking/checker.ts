@@ -1,0 +1,131 @@
+import { type ConsumedEvent, type HandlerContext } from '@tributary/broker';
+import type { DataRecord } from '@tributary/pipelines';
+import type { PipelineVersion } from '@tributary/pipeline-state';
+import type { CompiledRuleSet, RuleEvaluator, RuleFailure } from '@tributary/quality-rules';
+import type { QuarantinedRecord, RuleFailure as RuleFailureEvent } from '@tributary/schemas';
+import { QualityEventNames, QualityHeaders, type QualityTopics } from './topics.js';
+
+/**
+ * Rule evaluators (run × partition) kept at once; the least recently used is forgotten first. Ended
+ * replay runs leave evaluators nobody uses again, and this bounds them without knowing when runs end.
+ */
+const MAX_EVALUATORS = 256;
+
+/** A failure's value is kept as JSON text of at most this many characters. */
+const MAX_VALUE_TEXT = 1024;
+
+export interface QualityCheckerDeps {
+  readonly version: PipelineVersion;
+  /** The version's compiled rules; undefined when the definition declares none (every record passes). */
+  readonly rules: CompiledRuleSet | undefined;
+  readonly outputType: string;
+  readonly topics: QualityTopics;
+  /** Clock for `quarantinedAt`. Default `Date.now`. */
+  readonly clock?: () => number;
+}
+
+export interface QualityChecker {
+  /** The `.processed` record handler: to `.validated` or `.quarantine`, in the runner's transaction. */
+  handle(event: ConsumedEvent, ctx: HandlerContext): void;
+  /** The partition's batch failed before committing: its records come again (runner `onUncommitted`). */
+  onUncommitted(where: { topic: string; partition: number }): void;
+}
+
+/**
+ * Checks one pipeline version's rules on `.processed` records. Rule state (`unique` windows) lives in
+ * an evaluator per (run id, partition), like the processor's dedupe: a replay never shares it with
+ * the live run, and a partition's never mixes with another's. Rules are evaluated at the record's
+ * broker timestamp (its arrival in `.processed`), so a redelivery or a replay judges freshness and
+ * uniqueness the same way.
+ */
+export function createQualityChecker(deps: QualityCheckerDeps): QualityChecker {
+  const { version, topics, rules, outputType } = deps;
+  const clock = deps.clock ?? Date.now;
+  const pipelineVersion = String(version.version);
+  const evaluators = new Map<string, RuleEvaluator>();
+
+  function evaluatorFor(runId: string, partition: number): RuleEvaluator | undefined {
+    if (!rules) return undefined;
+    const key = `${partition}\u0000${runId}`;
+    let evaluator = evaluators.get(key);
+    if (evaluator) {
+      evaluators.delete(key);
+    } else {
+      evaluator = rules.createEvaluator();
+      if (evaluators.size >= MAX_EVALUATORS) {
+        const oldest = evaluators.keys().next();
+        if (oldest.done !== true) evaluators.delete(oldest.value);
+      }
+    }
+    evaluators.set(key, evaluator);
+    return evaluator;
+  }
+
+  return {
+    handle(event, ctx) {
+      const runId = event.headers[QualityHeaders.runId] ?? null;
+      const recordId = event.headers[QualityHeaders.recordId] ?? event.key ?? sourceId(event);
+      const record = event.value as DataRecord;
+      const evaluator = evaluatorFor(runId ?? '', event.partition);
+      const verdict = evaluator?.evaluate(record, { now: event.timestamp });
+      const headers: Record<string, string> = { [QualityHeaders.recordId]: recordId, [QualityHeaders.pipelineVersion]: pipelineVersion };
+      if (runId !== null) headers[QualityHeaders.runId] = runId;
+      // Stable across redeliveries, so a consumer downstream can dedupe by event id.
+      const eventId = sourceId(event);
+
+      if (verdict?.quarantine === true) {
+        const value: QuarantinedRecord = {
+          pipelineId: version.pipelineId,
+          runId,
+          recordId,
+          pipelineVersion: version.version,
+          sourceTopic: event.topic,
+          sourcePartition: event.partition,
+          sourceOffset: Number(event.offset),
+          record: JSON.stringify(record),
+          failures: verdict.failures.map(toFailureEvent),
+          quarantinedAt: clock(),
+        };
+        ctx.publish(topics.quarantine, QualityEventNames.quarantinedRecord, value, { key: recordId, eventId: `quarantined:${eventId}`, headers });
+        return;
+      }
+      if (verdict && verdict.failures.length > 0) headers[QualityHeaders.warnings] = [...new Set(verdict.failures.map((f) => f.ruleId))].join(',');
+      // The source key, not the record id: records stay in the partitions their key chose upstream.
+      ctx.publish(topics.validated, outputType, record, { key: event.key ?? recordId, eventId: `validated:${eventId}`, headers });
+    },
+
+    onUncommitted({ partition }) {
+      // The evaluators already saw the records that will come again; kept, `unique` would call them
+      // duplicates of themselves. Forgetting may let one older duplicate through, the lesser harm.
+      for (const key of evaluators.keys()) {
+        if (key.startsWith(`${partition}\u0000`)) evaluators.delete(key);
+      }
+    },
+  };
+}
+
+function toFailureEvent(failure: RuleFailure): RuleFailureEvent {
+  return {
+    ruleId: failure.ruleId,
+    ruleType: failure.ruleType,
+    severity: failure.severity,
+    field: failure.field ?? null,
+    value: failure.value === undefined ? null : valueText(failure.value),
+    message: failure.message,
+  };
+}
+
+function valueText(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    // BigInt or a cycle: not JSON, still worth showing.
+    text = String(value);
+  }
+  return text.length > MAX_VALUE_TEXT ? `${text.slice(0, MAX_VALUE_TEXT)}…` : text;
+}
+
+function sourceId(event: ConsumedEvent): string {
+  return `${event.topic}/${event.partition}/${event.offset}`;
+}

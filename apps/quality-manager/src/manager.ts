@@ -1,0 +1,162 @@
+import { type BrokerLogger, createPublisher, type MessagingMetricsPort, type Publisher } from '@tributary/broker';
+import type { PipelineSource } from '@tributary/pipeline-state';
+import { createEventCodec, type SchemaRegistryPort, untypedCodec } from '@tributary/schemas';
+import type { Kafka } from 'kafkajs';
+import { createQualityRunner, type QualityRunner } from './checking/runner.js';
+import { type QualityManagerOptions, resolveQualityManagerOptions } from './options.js';
+
+export interface QualityManagerDeps {
+  kafka: Kafka;
+  registry: SchemaRegistryPort;
+  /** Which pipelines run and with which definition (built from Kafka). Started and closed by the manager. */
+  source: PipelineSource;
+  topicPrefix: string;
+  /** Stable id of this instance: names its transactional ids. */
+  instanceId: string;
+  logger: BrokerLogger;
+  metrics?: MessagingMetricsPort;
+  options?: Partial<QualityManagerOptions>;
+}
+
+/** How a pipeline stands on this instance. */
+export interface LocalQualityStatus {
+  pipelineId: string;
+  version: number;
+  /** `running`: consuming; `starting`: its consumer is joining the group (or failed and will retry). */
+  state: 'running' | 'starting';
+  /** `.processed` partitions this instance holds. */
+  partitions: number[];
+}
+
+export interface QualityManager {
+  /** Catches up with the pipelines' state and starts a consumer per running pipeline. */
+  start(): Promise<void>;
+  /** Ready once the pipelines' state is known and every running pipeline's consumer has joined. */
+  readonly ready: boolean;
+  pipelines(): LocalQualityStatus[];
+  close(): Promise<void>;
+}
+
+/**
+ * The quality manager: one transactional consumer of `.processed` per RUNNING pipeline (group
+ * `<prefix>-quality.<pipelineId>`), started and stopped as runs start and stop, and restarted when
+ * the definition version changes. Run more instances and the groups split the partitions.
+ */
+export function createQualityManager(deps: QualityManagerDeps): QualityManager {
+  const options = resolveQualityManagerOptions(deps.options);
+  const logger = deps.logger.child({ component: 'quality-manager', instanceId: deps.instanceId });
+  const { source } = deps;
+  const publisher: Publisher = createPublisher({
+    kafka: deps.kafka,
+    codec: untypedCodec(createEventCodec({ registry: deps.registry })),
+    logger,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+  });
+  const active = new Map<string, { runner: QualityRunner; started: boolean }>();
+  let started = false;
+  let closed = false;
+  let unsubscribe: (() => void) | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  // Reconciliations run one at a time, in order: a start never races the stop of the same pipeline.
+  let chain: Promise<void> = Promise.resolve();
+
+  function reconcileSoon(): Promise<void> {
+    chain = chain.then(reconcile).catch((err: unknown) => logger.error({ err }, 'could not apply pipeline changes'));
+    return chain;
+  }
+
+  async function stop(pipelineId: string, why: string): Promise<void> {
+    const entry = active.get(pipelineId);
+    if (!entry) return;
+    active.delete(pipelineId);
+    logger.info({ pipelineId, version: entry.runner.version.version, why }, 'stopping quality consumer');
+    await entry.runner.close();
+  }
+
+  async function reconcile(): Promise<void> {
+    if (closed) return;
+    const desired = new Map(source.running().map((p) => [p.pipelineId, p]));
+    for (const [pipelineId, entry] of [...active]) {
+      const want = desired.get(pipelineId);
+      if (!want) await stop(pipelineId, 'not running');
+      else if (want.version !== entry.runner.version.version) await stop(pipelineId, `version ${want.version}`);
+    }
+    let failed = false;
+    for (const [pipelineId, pipeline] of desired) {
+      if (active.has(pipelineId) || closed) continue;
+      let runner: QualityRunner;
+      try {
+        runner = createQualityRunner({
+          kafka: deps.kafka,
+          registry: deps.registry,
+          publisher,
+          topicPrefix: deps.topicPrefix,
+          instanceId: deps.instanceId,
+          version: pipeline,
+          logger,
+          ...(deps.metrics ? { metrics: deps.metrics } : {}),
+          options,
+        });
+      } catch (err) {
+        failed = true;
+        logger.error({ err, pipelineId, version: pipeline.version }, 'the pipeline version cannot be checked; its records wait in .processed');
+        continue;
+      }
+      const entry = { runner, started: false };
+      active.set(pipelineId, entry);
+      logger.info({ pipelineId, version: pipeline.version }, 'starting quality consumer');
+      try {
+        await runner.start();
+        entry.started = true;
+      } catch (err) {
+        failed = true;
+        logger.error({ err, pipelineId }, 'quality consumer failed to start; retrying');
+        active.delete(pipelineId);
+        await runner.close().catch(() => undefined);
+      }
+    }
+    if (failed && !closed) {
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => void reconcileSoon(), options.restartDelayMs);
+      retryTimer.unref();
+    }
+  }
+
+  return {
+    async start() {
+      await source.start();
+      unsubscribe = source.subscribe(() => void reconcileSoon());
+      await reconcileSoon();
+      started = true;
+    },
+
+    get ready() {
+      if (!started || closed) return false;
+      for (const { runner, started: runnerStarted } of active.values()) {
+        if (!runnerStarted || !runner.consumer.joined) return false;
+      }
+      return true;
+    },
+
+    pipelines() {
+      return [...active]
+        .map(([pipelineId, { runner, started: runnerStarted }]) => ({
+          pipelineId,
+          version: runner.version.version,
+          state: runnerStarted && runner.consumer.joined ? ('running' as const) : ('starting' as const),
+          partitions: Object.values(runner.consumer.assignment).flat(),
+        }))
+        .sort((a, b) => a.pipelineId.localeCompare(b.pipelineId));
+    },
+
+    async close() {
+      closed = true;
+      unsubscribe?.();
+      clearTimeout(retryTimer);
+      await chain;
+      await Promise.all([...active.keys()].map((id) => stop(id, 'shutdown')));
+      await publisher.close();
+      await source.close();
+    },
+  };
+}
