@@ -3,7 +3,10 @@ import type { PipelineSource } from '@tributary/pipeline-state';
 import { createEventCodec, type SchemaRegistryPort, untypedCodec } from '@tributary/schemas';
 import type { Kafka } from 'kafkajs';
 import { createQualityRunner, type QualityRunner } from './checking/runner.js';
+import { qualityEventsTopic } from './checking/topics.js';
 import { type QualityManagerOptions, resolveQualityManagerOptions } from './options.js';
+import { createQuarantineRedriver, type RedriveOptions } from './redrive/index.js';
+import { createQualityTracker, type QualityTrackerOptions } from './windows/tracker.js';
 
 export interface QualityManagerDeps {
   kafka: Kafka;
@@ -16,6 +19,10 @@ export interface QualityManagerDeps {
   logger: BrokerLogger;
   metrics?: MessagingMetricsPort;
   options?: Partial<QualityManagerOptions>;
+  /** Options of the windows and issues tracker. */
+  trackerOptions?: Partial<QualityTrackerOptions>;
+  /** Options of quarantine redrives (docs/quality.md, "Redrive"). */
+  redriveOptions?: Partial<RedriveOptions>;
 }
 
 /** How a pipeline stands on this instance. */
@@ -40,17 +47,37 @@ export interface QualityManager {
 /**
  * The quality manager: one transactional consumer of `.processed` per RUNNING pipeline (group
  * `<prefix>-quality.<pipelineId>`), started and stopped as runs start and stop, and restarted when
- * the definition version changes. Run more instances and the groups split the partitions.
+ * the definition version changes; run more instances and the groups split the partitions. And the
+ * tracker, which turns the checkers' window deltas into closed windows and quality issues.
  */
 export function createQualityManager(deps: QualityManagerDeps): QualityManager {
   const options = resolveQualityManagerOptions(deps.options);
   const logger = deps.logger.child({ component: 'quality-manager', instanceId: deps.instanceId });
   const { source } = deps;
-  const publisher: Publisher = createPublisher({
+  const codec = untypedCodec(createEventCodec({ registry: deps.registry }));
+  const publisher: Publisher = createPublisher({ kafka: deps.kafka, codec, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  const tracker = createQualityTracker({
     kafka: deps.kafka,
-    codec: untypedCodec(createEventCodec({ registry: deps.registry })),
+    codec,
+    publisher,
+    source,
+    topic: qualityEventsTopic(deps.topicPrefix),
+    groupPrefix: `${deps.topicPrefix}.quality-tracker`,
+    logger,
+    ...(deps.trackerOptions ? { options: deps.trackerOptions } : {}),
+  });
+  // Redrives of `.quarantine`: commands, ledger and a worker per unfinished redrive.
+  const redriver = createQuarantineRedriver({
+    kafka: deps.kafka,
+    registry: deps.registry,
+    publisher,
+    source,
+    topicPrefix: deps.topicPrefix,
+    instanceId: deps.instanceId,
     logger,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    options,
+    ...(deps.redriveOptions ? { redriveOptions: deps.redriveOptions } : {}),
   });
   const active = new Map<string, { runner: QualityRunner; started: boolean }>();
   let started = false;
@@ -125,13 +152,15 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
   return {
     async start() {
       await source.start();
+      await tracker.start();
       unsubscribe = source.subscribe(() => void reconcileSoon());
       await reconcileSoon();
+      await redriver.start();
       started = true;
     },
 
     get ready() {
-      if (!started || closed) return false;
+      if (!started || closed || !tracker.caughtUp || !redriver.ready) return false;
       for (const { runner, started: runnerStarted } of active.values()) {
         if (!runnerStarted || !runner.consumer.joined) return false;
       }
@@ -155,6 +184,8 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
       clearTimeout(retryTimer);
       await chain;
       await Promise.all([...active.keys()].map((id) => stop(id, 'shutdown')));
+      await redriver.close();
+      await tracker.close();
       await publisher.close();
       await source.close();
     },

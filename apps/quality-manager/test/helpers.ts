@@ -18,6 +18,7 @@ import { createOutputCodec, type OutputCodec } from '../src/checking/codec.js';
 import { qualityTopics, type QualityTopics } from '../src/checking/topics.js';
 import { createQualityManager, type QualityManager } from '../src/manager.js';
 import type { QualityManagerOptions } from '../src/options.js';
+import type { QualityTrackerOptions } from '../src/windows/tracker.js';
 
 export interface Seen {
   topic: string;
@@ -63,13 +64,13 @@ export class Stack {
   async start(): Promise<void> {
     await this.admin.connect();
     const c = controlTopicCatalog({ prefix: this.prefix });
-    const control = [c.events.pipeline, c.events.staging, c.events.quality, c.pipelineDefinitions];
+    const control = [c.events.pipeline, c.events.staging, c.events.quality, c.commands.quality, c.pipelineDefinitions];
     await applyTopics({ admin: this.admin, catalog: control.flatMap((t) => [t, dlqTopicFor(t)]) });
     await this.producer.connect();
   }
 
   /** A quality manager on this stack; closed by `close()`. */
-  async qualityManager(options: Partial<QualityManagerOptions> = {}): Promise<QualityManager> {
+  async qualityManager(options: Partial<QualityManagerOptions> = {}, trackerOptions: Partial<QualityTrackerOptions> = {}): Promise<QualityManager> {
     const viewOptions = { kafka: this.kafka, codec: createEventCodec({ registry: this.registry }), topicPrefix: this.prefix, logger: this.logger };
     const manager = createQualityManager({
       kafka: this.kafka,
@@ -79,6 +80,7 @@ export class Stack {
       instanceId: uniqueName('qm'),
       logger: this.logger,
       options: { commitEvery: 200, sessionTimeoutMs: 10_000, shutdownTimeoutMs: 10_000, ...options },
+      trackerOptions: { flushIntervalMs: 1_000, allowedLateness: '5s', idleMs: 5_000, ...trackerOptions },
     });
     this.closeables.push(manager);
     await manager.start();
@@ -106,8 +108,15 @@ export class Stack {
     return { topics: qualityTopics(this.prefix, definition.id), codec };
   }
 
-  /** Writes Avro Output records to `.processed` as a processor would, keyed by `key` (default the record id). */
-  async process(pipeline: TestPipeline, records: readonly { recordId: string; key?: string; value: Record<string, unknown> }[], runId: string): Promise<void> {
+  /**
+   * Writes Avro Output records to `.processed` as a processor would, keyed by `key` (default the
+   * record id), with the broker timestamp `timestamp` when given (the topics keep producer times).
+   */
+  async process(
+    pipeline: TestPipeline,
+    records: readonly { recordId: string; key?: string; value: Record<string, unknown>; timestamp?: number }[],
+    runId: string,
+  ): Promise<void> {
     const encode = await pipeline.codec.codec.encoderFor(pipeline.topics.processed, pipeline.codec.outputType);
     for (let i = 0; i < records.length; i += 1000) {
       await this.producer.send({
@@ -115,6 +124,7 @@ export class Stack {
         acks: -1,
         messages: records.slice(i, i + 1000).map((r) => ({
           key: r.key ?? r.recordId,
+          ...(r.timestamp === undefined ? {} : { timestamp: String(r.timestamp) }),
           value: encode(r.value),
           headers: { 'record-id': r.recordId, 'run-id': runId, 'pipeline-version': '1', 'event-type': pipeline.codec.outputType },
         })),
@@ -122,8 +132,13 @@ export class Stack {
     }
   }
 
+  /** `<prefix>.quality.events`. */
+  get qualityEventsTopic(): string {
+    return controlTopicCatalog({ prefix: this.prefix }).events.quality.name;
+  }
+
   /** Reads `topics` from the beginning, committed records only, decoding with `codec`, into a live array. */
-  async read(topics: string[], codec: OutputCodec): Promise<Seen[]> {
+  async read(topics: string[], codec: Pick<OutputCodec, 'codec'>): Promise<Seen[]> {
     const seen: Seen[] = [];
     const consumer = this.kafka.consumer({ groupId: uniqueName(`${this.prefix}-read`), readUncommitted: false });
     this.consumers.push(consumer);

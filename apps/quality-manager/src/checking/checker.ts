@@ -1,8 +1,10 @@
-import { type ConsumedEvent, type HandlerContext } from '@tributary/broker';
+import type { Checkpoint, ConsumedEvent, HandlerContext } from '@tributary/broker';
 import type { DataRecord } from '@tributary/pipelines';
 import type { PipelineVersion } from '@tributary/pipeline-state';
+import { QualityDeltaAccumulator } from '@tributary/quality-metrics';
 import type { CompiledRuleSet, RuleEvaluator, RuleFailure } from '@tributary/quality-rules';
-import type { QuarantinedRecord, RuleFailure as RuleFailureEvent } from '@tributary/schemas';
+import type { QualityWindowObserved, QuarantinedRecord, RuleFailure as RuleFailureEvent } from '@tributary/schemas';
+import type { WindowPlan } from '../windows/plan.js';
 import { QualityEventNames, QualityHeaders, type QualityTopics } from './topics.js';
 
 /**
@@ -20,13 +22,19 @@ export interface QualityCheckerDeps {
   readonly rules: CompiledRuleSet | undefined;
   readonly outputType: string;
   readonly topics: QualityTopics;
-  /** Clock for `quarantinedAt`. Default `Date.now`. */
+  /** How records are counted into window deltas. */
+  readonly plan: WindowPlan;
+  /** `<prefix>.quality.events`, where the window deltas go. */
+  readonly eventsTopic: string;
+  /** Clock for `quarantinedAt` and `observedAt`. Default `Date.now`. */
   readonly clock?: () => number;
 }
 
 export interface QualityChecker {
   /** The `.processed` record handler: to `.validated` or `.quarantine`, in the runner's transaction. */
   handle(event: ConsumedEvent, ctx: HandlerContext): void;
+  /** Publishes the window deltas of the records since the partition's last commit (runner `beforeCommit`). */
+  beforeCommit(checkpoint: Checkpoint): void;
   /** The partition's batch failed before committing: its records come again (runner `onUncommitted`). */
   onUncommitted(where: { topic: string; partition: number }): void;
 }
@@ -37,12 +45,35 @@ export interface QualityChecker {
  * the live run, and a partition's never mixes with another's. Rules are evaluated at the record's
  * broker timestamp (its arrival in `.processed`), so a redelivery or a replay judges freshness and
  * uniqueness the same way.
+ *
+ * Every record is also counted into a window delta per (partition, run); `beforeCommit` publishes the
+ * partition's deltas in the same transaction as its outputs and offsets, so the windowed metrics
+ * count each committed record exactly once, whatever crashes.
  */
 export function createQualityChecker(deps: QualityCheckerDeps): QualityChecker {
-  const { version, topics, rules, outputType } = deps;
+  const { version, topics, rules, outputType, plan } = deps;
   const clock = deps.clock ?? Date.now;
   const pipelineVersion = String(version.version);
   const evaluators = new Map<string, RuleEvaluator>();
+  /** Uncommitted window counts per partition, then per run id ('' for records without one). */
+  const pending = new Map<number, Map<string, QualityDeltaAccumulator>>();
+
+  function accumulatorFor(partition: number, runId: string): QualityDeltaAccumulator {
+    let runs = pending.get(partition);
+    if (!runs) pending.set(partition, (runs = new Map<string, QualityDeltaAccumulator>()));
+    let accumulator = runs.get(runId);
+    if (!accumulator) {
+      accumulator = new QualityDeltaAccumulator({
+        pipelineId: version.pipelineId,
+        windowSize: plan.windowSize,
+        uniqueRules: plan.uniqueRules,
+        ...(plan.freshness ? { freshness: plan.freshness } : {}),
+        ...plan.limits,
+      });
+      runs.set(runId, accumulator);
+    }
+    return accumulator;
+  }
 
   function evaluatorFor(runId: string, partition: number): RuleEvaluator | undefined {
     if (!rules) return undefined;
@@ -68,6 +99,13 @@ export function createQualityChecker(deps: QualityCheckerDeps): QualityChecker {
       const record = event.value as DataRecord;
       const evaluator = evaluatorFor(runId ?? '', event.partition);
       const verdict = evaluator?.evaluate(record, { now: event.timestamp });
+      accumulatorFor(event.partition, runId ?? '').add({
+        record,
+        recordId,
+        now: event.timestamp,
+        failures: verdict?.failures ?? [],
+        quarantined: verdict?.quarantine === true,
+      });
       const headers: Record<string, string> = { [QualityHeaders.recordId]: recordId, [QualityHeaders.pipelineVersion]: pipelineVersion };
       if (runId !== null) headers[QualityHeaders.runId] = runId;
       // Stable across redeliveries, so a consumer downstream can dedupe by event id.
@@ -94,7 +132,31 @@ export function createQualityChecker(deps: QualityCheckerDeps): QualityChecker {
       ctx.publish(topics.validated, outputType, record, { key: event.key ?? recordId, eventId: `validated:${eventId}`, headers });
     },
 
+    beforeCommit(checkpoint) {
+      const runs = pending.get(checkpoint.partition);
+      if (!runs) return;
+      pending.delete(checkpoint.partition);
+      const observedAt = clock();
+      for (const [runId, accumulator] of runs) {
+        for (const delta of accumulator.drain()) {
+          const value: QualityWindowObserved = {
+            ...delta,
+            fields: [...delta.fields],
+            rules: delta.rules.map((r) => ({ ...r, samples: [...r.samples] })),
+            freshness: delta.freshness ? { ...delta.freshness, lagBuckets: [...delta.freshness.lagBuckets] } : null,
+            runId: runId === '' ? null : runId,
+            pipelineVersion: version.version,
+            sourcePartition: checkpoint.partition,
+            observedAt,
+          };
+          // Keyed by pipeline: one partition of the events topic holds a pipeline's deltas in order.
+          checkpoint.publish(deps.eventsTopic, QualityEventNames.windowObserved, value, { key: version.pipelineId });
+        }
+      }
+    },
+
     onUncommitted({ partition }) {
+      pending.delete(partition);
       // The evaluators already saw the records that will come again; kept, `unique` would call them
       // duplicates of themselves. Forgetting may let one older duplicate through, the lesser harm.
       for (const key of evaluators.keys()) {

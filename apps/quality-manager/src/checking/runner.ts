@@ -5,8 +5,9 @@ import type { SchemaRegistryPort } from '@tributary/schemas';
 import type { Kafka } from 'kafkajs';
 import type { QualityManagerOptions } from '../options.js';
 import { createQualityChecker } from './checker.js';
+import { windowPlan } from '../windows/plan.js';
 import { createOutputCodec } from './codec.js';
-import { qualityTopics } from './topics.js';
+import { qualityEventsTopic, qualityTopics } from './topics.js';
 
 export interface QualityRunnerDeps {
   kafka: Kafka;
@@ -46,7 +47,14 @@ export function createQualityRunner(deps: QualityRunnerDeps): QualityRunner {
   const topics = qualityTopics(topicPrefix, version.pipelineId);
   const rules = pipelineRuleSet(version.definition);
   const outputCodec = createOutputCodec(deps.registry, version.definition);
-  const checker = createQualityChecker({ version, rules, outputType: outputCodec.outputType, topics });
+  const checker = createQualityChecker({
+    version,
+    rules,
+    outputType: outputCodec.outputType,
+    topics,
+    plan: windowPlan(version.definition, rules),
+    eventsTopic: qualityEventsTopic(topicPrefix),
+  });
   const consumer = createConsumerRunner({
     kafka: deps.kafka,
     groupId: qualityGroupId(topicPrefix, version.pipelineId),
@@ -54,6 +62,7 @@ export function createQualityRunner(deps: QualityRunnerDeps): QualityRunner {
     codec: outputCodec.codec,
     handlers: { [outputCodec.outputType]: checker.handle },
     publisher: deps.publisher,
+    beforeCommit: checker.beforeCommit,
     onUncommitted: checker.onUncommitted,
     logger: deps.logger.child({ pipelineId: version.pipelineId, version: version.version }),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),

@@ -31,4 +31,8 @@ export const QualityHeaders = {
 
 export const QualityEventNames = {
   quarantinedRecord: 'tributary.quality.QuarantinedRecord',
+  windowObserved: 'tributary.quality.QualityWindowObserved',
+  windowClosed: 'tributary.quality.QualityWindowClosed',
+  issueOpened: 'tributary.quality.QualityIssueOpened',
+  issueResolved: 'tributary.quality.QualityIssueResolved',
 } as const;

@@ -849,14 +849,14 @@ export namespace TributaryQuality {
      * How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.
      */
     export type RuleSeverity = "error" | "warn";
-    export const QualityIssueOpenedSchema = "{\"type\":\"record\",\"name\":\"QualityIssueOpened\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a quality rule kept failing and an issue was opened. Keyed by pipelineId.\",\"fields\":[{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Id of the issue, repeated in QualityIssueResolved.\"},{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"ruleId\",\"type\":\"string\",\"doc\":\"Rule that failed.\"},{\"name\":\"severity\",\"type\":{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.\",\"symbols\":[\"error\",\"warn\"],\"default\":\"error\"},\"default\":\"error\",\"doc\":\"Severity declared on the rule.\"},{\"name\":\"summary\",\"type\":\"string\",\"doc\":\"One-line description for people.\"},{\"name\":\"failureRate\",\"type\":\"double\",\"doc\":\"Failed / evaluated records over the batches that opened the issue (0..1).\"},{\"name\":\"firstBatchId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"First failing batch, when known.\"},{\"name\":\"openedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the issue was opened.\"}]}";
+    export const QualityIssueOpenedSchema = "{\"type\":\"record\",\"name\":\"QualityIssueOpened\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a quality signal of a pipeline (its score, a rule's failure rate, a window expectation) crossed its threshold or dropped sharply against its recent history, and an issue was opened. At most one open issue per pipeline and signal. Keyed by pipelineId.\",\"fields\":[{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"<pipelineId>:<signal>:<windowStart of the opening window>: the same windows give the same id, so a repeated event is a duplicate.\"},{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"signal\",\"type\":\"string\",\"doc\":\"score, rule:<ruleId> or expectation:<expectationId>.\"},{\"name\":\"ruleId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Rule (or expectation) id, when the signal is about one.\"},{\"name\":\"reason\",\"type\":\"string\",\"doc\":\"threshold (a declared bound was crossed) or anomaly (a drop against recent history).\"},{\"name\":\"severity\",\"type\":{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.\",\"symbols\":[\"error\",\"warn\"],\"default\":\"error\"},\"default\":\"error\",\"doc\":\"error for failed expectations, error rules and the score below its minimum; warn for warn rules and drops against history.\"},{\"name\":\"summary\",\"type\":\"string\",\"doc\":\"One-line description for people.\"},{\"name\":\"metric\",\"type\":\"string\",\"doc\":\"What was measured: score, failureRate, volume, completeness or validity.\"},{\"name\":\"observedValue\",\"type\":\"double\",\"doc\":\"The value in the opening window.\"},{\"name\":\"thresholdMin\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"Declared lower bound, when there is one.\"},{\"name\":\"thresholdMax\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"Declared upper bound, when there is one.\"},{\"name\":\"baselineMean\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"Mean of the recent history the value was judged against, when known.\"},{\"name\":\"baselineStdDev\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"Its standard deviation.\"},{\"name\":\"windowStart\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"Start of the window that opened the issue.\"},{\"name\":\"windowEnd\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"End of that window (exclusive).\"},{\"name\":\"sampleRecordIds\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Ids of a few failing records of that window (find them in .quarantine or .validated).\"},{\"name\":\"openedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the issue was opened.\"}]}";
     export const QualityIssueOpenedName = "tributary.quality.QualityIssueOpened";
     /**
-     * Event: a quality rule kept failing and an issue was opened. Keyed by pipelineId.
+     * Event: a quality signal of a pipeline (its score, a rule's failure rate, a window expectation) crossed its threshold or dropped sharply against its recent history, and an issue was opened. At most one open issue per pipeline and signal. Keyed by pipelineId.
      */
     export interface QualityIssueOpened {
         /**
-         * Id of the issue, repeated in QualityIssueResolved.
+         * <pipelineId>:<signal>:<windowStart of the opening window>: the same windows give the same id, so a repeated event is a duplicate.
          */
         issueId: string;
         /**
@@ -864,11 +864,21 @@ export namespace TributaryQuality {
          */
         pipelineId: string;
         /**
-         * Rule that failed.
+         * score, rule:<ruleId> or expectation:<expectationId>.
          */
-        ruleId: string;
+        signal: string;
         /**
-         * Severity declared on the rule.
+         * Rule (or expectation) id, when the signal is about one.
+         *
+         * Default: null
+         */
+        ruleId: null | string;
+        /**
+         * threshold (a declared bound was crossed) or anomaly (a drop against recent history).
+         */
+        reason: string;
+        /**
+         * error for failed expectations, error rules and the score below its minimum; warn for warn rules and drops against history.
          *
          * Default: "error"
          */
@@ -878,24 +888,60 @@ export namespace TributaryQuality {
          */
         summary: string;
         /**
-         * Failed / evaluated records over the batches that opened the issue (0..1).
+         * What was measured: score, failureRate, volume, completeness or validity.
          */
-        failureRate: number;
+        metric: string;
         /**
-         * First failing batch, when known.
+         * The value in the opening window.
+         */
+        observedValue: number;
+        /**
+         * Declared lower bound, when there is one.
          *
          * Default: null
          */
-        firstBatchId: null | string;
+        thresholdMin: null | number;
+        /**
+         * Declared upper bound, when there is one.
+         *
+         * Default: null
+         */
+        thresholdMax: null | number;
+        /**
+         * Mean of the recent history the value was judged against, when known.
+         *
+         * Default: null
+         */
+        baselineMean: null | number;
+        /**
+         * Its standard deviation.
+         *
+         * Default: null
+         */
+        baselineStdDev: null | number;
+        /**
+         * Start of the window that opened the issue.
+         */
+        windowStart: number;
+        /**
+         * End of that window (exclusive).
+         */
+        windowEnd: number;
+        /**
+         * Ids of a few failing records of that window (find them in .quarantine or .validated).
+         *
+         * Default: []
+         */
+        sampleRecordIds: string[];
         /**
          * When the issue was opened.
          */
         openedAt: number;
     }
-    export const QualityIssueResolvedSchema = "{\"type\":\"record\",\"name\":\"QualityIssueResolved\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a quality issue was resolved, automatically or by a person. Keyed by pipelineId.\",\"fields\":[{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Issue that was resolved.\"},{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"ruleId\",\"type\":\"string\",\"doc\":\"Rule the issue was about.\"},{\"name\":\"resolution\",\"type\":\"string\",\"doc\":\"Why it is resolved (e.g. 'rule passed for 5 consecutive batches').\"},{\"name\":\"resolvedBy\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Principal that resolved it; null when resolved automatically.\"},{\"name\":\"resolvedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the issue was resolved.\"}]}";
+    export const QualityIssueResolvedSchema = "{\"type\":\"record\",\"name\":\"QualityIssueResolved\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a quality issue was resolved, automatically when its signal recovered or by a person. Keyed by pipelineId.\",\"fields\":[{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Issue that was resolved.\"},{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"signal\",\"type\":\"string\",\"doc\":\"Signal of the issue.\"},{\"name\":\"resolution\",\"type\":\"string\",\"doc\":\"Why it is resolved, for people.\"},{\"name\":\"resolvedBy\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Principal that resolved it; null when resolved automatically.\"},{\"name\":\"windowStart\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"default\":null,\"doc\":\"Start of the window that completed the recovery; null when resolved by a person.\"},{\"name\":\"observedValue\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"The signal's value in that window.\"},{\"name\":\"resolvedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the issue was resolved.\"}]}";
     export const QualityIssueResolvedName = "tributary.quality.QualityIssueResolved";
     /**
-     * Event: a quality issue was resolved, automatically or by a person. Keyed by pipelineId.
+     * Event: a quality issue was resolved, automatically when its signal recovered or by a person. Keyed by pipelineId.
      */
     export interface QualityIssueResolved {
         /**
@@ -907,11 +953,11 @@ export namespace TributaryQuality {
          */
         pipelineId: string;
         /**
-         * Rule the issue was about.
+         * Signal of the issue.
          */
-        ruleId: string;
+        signal: string;
         /**
-         * Why it is resolved (e.g. 'rule passed for 5 consecutive batches').
+         * Why it is resolved, for people.
          */
         resolution: string;
         /**
@@ -921,9 +967,109 @@ export namespace TributaryQuality {
          */
         resolvedBy: null | string;
         /**
+         * Start of the window that completed the recovery; null when resolved by a person.
+         *
+         * Default: null
+         */
+        windowStart: null | number;
+        /**
+         * The signal's value in that window.
+         *
+         * Default: null
+         */
+        observedValue: null | number;
+        /**
          * When the issue was resolved.
          */
         resolvedAt: number;
+    }
+    export const ExpectationResultSchema = "{\"type\":\"record\",\"name\":\"ExpectationResult\",\"doc\":\"One window expectation judged on the window.\",\"fields\":[{\"name\":\"expectationId\",\"type\":\"string\",\"doc\":\"Id of the expectation in the rule set.\"},{\"name\":\"type\",\"type\":\"string\",\"doc\":\"volume, completeness or validity.\"},{\"name\":\"observedValue\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"What the window had; null when there was nothing to judge.\"},{\"name\":\"success\",\"type\":\"boolean\",\"doc\":\"Whether the window met the expectation.\"}]}";
+    export const ExpectationResultName = "tributary.quality.ExpectationResult";
+    /**
+     * One window expectation judged on the window.
+     */
+    export interface ExpectationResult {
+        /**
+         * Id of the expectation in the rule set.
+         */
+        expectationId: string;
+        /**
+         * volume, completeness or validity.
+         */
+        type: string;
+        /**
+         * What the window had; null when there was nothing to judge.
+         *
+         * Default: null
+         */
+        observedValue: null | number;
+        /**
+         * Whether the window met the expectation.
+         */
+        success: boolean;
+    }
+    export const QualityWindowClosedSchema = "{\"type\":\"record\",\"name\":\"QualityWindowClosed\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: the quality metrics of one pipeline over one closed window (all partitions' QualityWindowObserved deltas merged), the window expectations judged on it, and the issue detector's state after it. Keyed by pipelineId.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the window belongs to.\"},{\"name\":\"windowStart\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"Window start (inclusive), by arrival time in .processed.\"},{\"name\":\"windowEnd\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"Window end (exclusive).\"},{\"name\":\"records\",\"type\":\"long\",\"doc\":\"Records checked in the window.\"},{\"name\":\"quarantined\",\"type\":\"long\",\"doc\":\"Records quarantined in the window.\"},{\"name\":\"score\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"Quality score 0..100; null with no records.\"},{\"name\":\"completeness\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"Mean completeness of the scored fields (0..1).\"},{\"name\":\"validity\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"(records \u2212 quarantined) / records.\"},{\"name\":\"metrics\",\"type\":\"string\",\"doc\":\"Every metric of the window as JSON (QualityWindowMetrics in docs/quality-metrics.md).\"},{\"name\":\"expectations\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"ExpectationResult\",\"doc\":\"One window expectation judged on the window.\",\"fields\":[{\"name\":\"expectationId\",\"type\":\"string\",\"doc\":\"Id of the expectation in the rule set.\"},{\"name\":\"type\",\"type\":\"string\",\"doc\":\"volume, completeness or validity.\"},{\"name\":\"observedValue\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"What the window had; null when there was nothing to judge.\"},{\"name\":\"success\",\"type\":\"boolean\",\"doc\":\"Whether the window met the expectation.\"}]}},\"default\":[],\"doc\":\"Window expectations of the pipeline's rules.\"},{\"name\":\"detectorState\",\"type\":\"string\",\"doc\":\"The issue detector's state after this window, as JSON: a restarted quality manager resumes from the last one.\"},{\"name\":\"closedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the window was closed.\"}]}";
+    export const QualityWindowClosedName = "tributary.quality.QualityWindowClosed";
+    /**
+     * Event: the quality metrics of one pipeline over one closed window (all partitions' QualityWindowObserved deltas merged), the window expectations judged on it, and the issue detector's state after it. Keyed by pipelineId.
+     */
+    export interface QualityWindowClosed {
+        /**
+         * Pipeline the window belongs to.
+         */
+        pipelineId: string;
+        /**
+         * Window start (inclusive), by arrival time in .processed.
+         */
+        windowStart: number;
+        /**
+         * Window end (exclusive).
+         */
+        windowEnd: number;
+        /**
+         * Records checked in the window.
+         */
+        records: number;
+        /**
+         * Records quarantined in the window.
+         */
+        quarantined: number;
+        /**
+         * Quality score 0..100; null with no records.
+         *
+         * Default: null
+         */
+        score: null | number;
+        /**
+         * Mean completeness of the scored fields (0..1).
+         *
+         * Default: null
+         */
+        completeness: null | number;
+        /**
+         * (records − quarantined) / records.
+         *
+         * Default: null
+         */
+        validity: null | number;
+        /**
+         * Every metric of the window as JSON (QualityWindowMetrics in docs/quality-metrics.md).
+         */
+        metrics: string;
+        /**
+         * Window expectations of the pipeline's rules.
+         *
+         * Default: []
+         */
+        expectations: TributaryQuality.ExpectationResult[];
+        /**
+         * The issue detector's state after this window, as JSON: a restarted quality manager resumes from the last one.
+         */
+        detectorState: string;
+        /**
+         * When the window was closed.
+         */
+        closedAt: number;
     }
     export const FieldQualityCountsSchema = "{\"type\":\"record\",\"name\":\"FieldQualityCounts\",\"doc\":\"Counts of one field.\",\"fields\":[{\"name\":\"field\",\"type\":\"string\",\"doc\":\"Field name.\"},{\"name\":\"nonNull\",\"type\":\"long\",\"doc\":\"Records whose value is present and not null.\"},{\"name\":\"failed\",\"type\":\"long\",\"doc\":\"Records with an error failure on the field.\"},{\"name\":\"warned\",\"type\":\"long\",\"doc\":\"Records with a warn failure on the field.\"}]}";
     export const FieldQualityCountsName = "tributary.quality.FieldQualityCounts";
@@ -1114,6 +1260,136 @@ export namespace TributaryQuality {
          */
         observedAt: number;
     }
+    export const QuarantineRedriveCompletedSchema = "{\"type\":\"record\",\"name\":\"QuarantineRedriveCompleted\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: every record in a redrive's ranges was moved; the counts are the sums of its QuarantineRedriveProgressed events. Keyed by pipelineId.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline whose quarantine was redriven.\"},{\"name\":\"redriveId\",\"type\":\"string\",\"doc\":\"Id of the redrive.\"},{\"name\":\"validated\",\"type\":\"long\",\"doc\":\"Records that passed the current rules, written to .validated.\"},{\"name\":\"requarantined\",\"type\":\"long\",\"doc\":\"Records that still failed, written to .quarantine again.\"},{\"name\":\"completedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When completion was observed.\"}]}";
+    export const QuarantineRedriveCompletedName = "tributary.quality.QuarantineRedriveCompleted";
+    /**
+     * Event: every record in a redrive's ranges was moved; the counts are the sums of its QuarantineRedriveProgressed events. Keyed by pipelineId.
+     */
+    export interface QuarantineRedriveCompleted {
+        /**
+         * Pipeline whose quarantine was redriven.
+         */
+        pipelineId: string;
+        /**
+         * Id of the redrive.
+         */
+        redriveId: string;
+        /**
+         * Records that passed the current rules, written to .validated.
+         */
+        validated: number;
+        /**
+         * Records that still failed, written to .quarantine again.
+         */
+        requarantined: number;
+        /**
+         * When completion was observed.
+         */
+        completedAt: number;
+    }
+    export const QuarantineRedriveProgressedSchema = "{\"type\":\"record\",\"name\":\"QuarantineRedriveProgressed\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: what one redrive transaction moved from one .quarantine partition, written in that transaction, so the sum over a redrive counts every record exactly once. Keyed by pipelineId.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline whose quarantine is redriven.\"},{\"name\":\"redriveId\",\"type\":\"string\",\"doc\":\"Id of the redrive.\"},{\"name\":\"partition\",\"type\":\"int\",\"doc\":\".quarantine partition the records came from.\"},{\"name\":\"firstOffset\",\"type\":\"long\",\"doc\":\"First .quarantine offset the transaction covers.\"},{\"name\":\"lastOffset\",\"type\":\"long\",\"doc\":\"Last .quarantine offset the transaction covers.\"},{\"name\":\"validated\",\"type\":\"long\",\"doc\":\"Records that now pass, written to .validated.\"},{\"name\":\"requarantined\",\"type\":\"long\",\"doc\":\"Records that still fail, written to .quarantine again.\"},{\"name\":\"progressedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the transaction was prepared.\"}]}";
+    export const QuarantineRedriveProgressedName = "tributary.quality.QuarantineRedriveProgressed";
+    /**
+     * Event: what one redrive transaction moved from one .quarantine partition, written in that transaction, so the sum over a redrive counts every record exactly once. Keyed by pipelineId.
+     */
+    export interface QuarantineRedriveProgressed {
+        /**
+         * Pipeline whose quarantine is redriven.
+         */
+        pipelineId: string;
+        /**
+         * Id of the redrive.
+         */
+        redriveId: string;
+        /**
+         * .quarantine partition the records came from.
+         */
+        partition: number;
+        /**
+         * First .quarantine offset the transaction covers.
+         */
+        firstOffset: number;
+        /**
+         * Last .quarantine offset the transaction covers.
+         */
+        lastOffset: number;
+        /**
+         * Records that now pass, written to .validated.
+         */
+        validated: number;
+        /**
+         * Records that still fail, written to .quarantine again.
+         */
+        requarantined: number;
+        /**
+         * When the transaction was prepared.
+         */
+        progressedAt: number;
+    }
+    export const QuarantineOffsetRangeSchema = "{\"type\":\"record\",\"name\":\"QuarantineOffsetRange\",\"doc\":\"The records of one .quarantine partition a redrive moves: offsets startOffset (inclusive) to endOffset (exclusive).\",\"fields\":[{\"name\":\"partition\",\"type\":\"int\",\"doc\":\".quarantine partition.\"},{\"name\":\"startOffset\",\"type\":\"long\",\"doc\":\"First offset of the range.\"},{\"name\":\"endOffset\",\"type\":\"long\",\"doc\":\"Offset after the range's last record (equal to startOffset when the range is empty). Not the end offset of the partition: a transactional topic's end lies past commit markers, which a consumer group never commits.\"}]}";
+    export const QuarantineOffsetRangeName = "tributary.quality.QuarantineOffsetRange";
+    /**
+     * The records of one .quarantine partition a redrive moves: offsets startOffset (inclusive) to endOffset (exclusive).
+     */
+    export interface QuarantineOffsetRange {
+        /**
+         * .quarantine partition.
+         */
+        partition: number;
+        /**
+         * First offset of the range.
+         */
+        startOffset: number;
+        /**
+         * Offset after the range's last record (equal to startOffset when the range is empty). Not the end offset of the partition: a transactional topic's end lies past commit markers, which a consumer group never commits.
+         */
+        endOffset: number;
+    }
+    export const QuarantineRedriveStartedSchema = "{\"type\":\"record\",\"name\":\"QuarantineRedriveStarted\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a redrive of a pipeline's .quarantine was planned; its offset ranges are fixed here and never overlap those of an earlier redrive of the pipeline. Keyed by pipelineId.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline whose quarantine is redriven.\"},{\"name\":\"redriveId\",\"type\":\"string\",\"doc\":\"Id of the redrive (from the command).\"},{\"name\":\"pipelineVersion\",\"type\":\"int\",\"doc\":\"Definition version current when the redrive was planned (each redriven record carries the version that judged it).\"},{\"name\":\"fromTime\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"default\":null,\"doc\":\"As requested.\"},{\"name\":\"untilTime\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"default\":null,\"doc\":\"As requested.\"},{\"name\":\"ranges\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"QuarantineOffsetRange\",\"doc\":\"The records of one .quarantine partition a redrive moves: offsets startOffset (inclusive) to endOffset (exclusive).\",\"fields\":[{\"name\":\"partition\",\"type\":\"int\",\"doc\":\".quarantine partition.\"},{\"name\":\"startOffset\",\"type\":\"long\",\"doc\":\"First offset of the range.\"},{\"name\":\"endOffset\",\"type\":\"long\",\"doc\":\"Offset after the range's last record (equal to startOffset when the range is empty). Not the end offset of the partition: a transactional topic's end lies past commit markers, which a consumer group never commits.\"}]}},\"default\":[],\"doc\":\"One range per .quarantine partition, by partition.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Principal that asked for the redrive.\"},{\"name\":\"startedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the redrive was planned.\"}]}";
+    export const QuarantineRedriveStartedName = "tributary.quality.QuarantineRedriveStarted";
+    /**
+     * Event: a redrive of a pipeline's .quarantine was planned; its offset ranges are fixed here and never overlap those of an earlier redrive of the pipeline. Keyed by pipelineId.
+     */
+    export interface QuarantineRedriveStarted {
+        /**
+         * Pipeline whose quarantine is redriven.
+         */
+        pipelineId: string;
+        /**
+         * Id of the redrive (from the command).
+         */
+        redriveId: string;
+        /**
+         * Definition version current when the redrive was planned (each redriven record carries the version that judged it).
+         */
+        pipelineVersion: number;
+        /**
+         * As requested.
+         *
+         * Default: null
+         */
+        fromTime: null | number;
+        /**
+         * As requested.
+         *
+         * Default: null
+         */
+        untilTime: null | number;
+        /**
+         * One range per .quarantine partition, by partition.
+         *
+         * Default: []
+         */
+        ranges: TributaryQuality.QuarantineOffsetRange[];
+        /**
+         * Principal that asked for the redrive.
+         */
+        requestedBy: string;
+        /**
+         * When the redrive was planned.
+         */
+        startedAt: number;
+    }
     export const RuleFailureSchema = "{\"type\":\"record\",\"name\":\"RuleFailure\",\"doc\":\"One quality rule the record failed.\",\"fields\":[{\"name\":\"ruleId\",\"type\":\"string\",\"doc\":\"Rule id as declared in the pipeline definition.\"},{\"name\":\"ruleType\",\"type\":\"string\",\"doc\":\"Rule kind: not_null, in_range, regex, expression, ...\"},{\"name\":\"severity\",\"type\":{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.\",\"symbols\":[\"error\",\"warn\"],\"default\":\"error\"},\"default\":\"error\",\"doc\":\"Severity declared on the rule.\"},{\"name\":\"field\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Field the rule checks; null for record-level rules.\"},{\"name\":\"value\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The offending value as JSON text; null when the rule has no single value.\"},{\"name\":\"message\",\"type\":\"string\",\"doc\":\"Human explanation.\"}]}";
     export const RuleFailureName = "tributary.quality.RuleFailure";
     /**
@@ -1199,6 +1475,41 @@ export namespace TributaryQuality {
          * When it was quarantined.
          */
         quarantinedAt: number;
+    }
+    export const RedriveQuarantineSchema = "{\"type\":\"record\",\"name\":\"RedriveQuarantine\",\"namespace\":\"tributary.quality\",\"doc\":\"Command: re-evaluate a range of a pipeline's .quarantine against its current quality rules; records that now pass go to .validated, the others are quarantined again. Keyed by pipelineId; answered with QuarantineRedriveStarted (then QuarantineRedriveCompleted) or CommandRejected.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline whose quarantine is redriven.\"},{\"name\":\"redriveId\",\"type\":\"string\",\"doc\":\"Id of the redrive, chosen by the requester so a redelivered command redrives once.\"},{\"name\":\"fromTime\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"default\":null,\"doc\":\"Redrive records written to .quarantine at or after this time (Kafka timestamp); null means from where the previous redrive of the pipeline ended, or the beginning.\"},{\"name\":\"untilTime\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"default\":null,\"doc\":\"Redrive records written before this time; null means up to the end of .quarantine when the redrive starts.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Principal that asked for the redrive.\"},{\"name\":\"requestedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the request was accepted at the edge.\"}]}";
+    export const RedriveQuarantineName = "tributary.quality.RedriveQuarantine";
+    /**
+     * Command: re-evaluate a range of a pipeline's .quarantine against its current quality rules; records that now pass go to .validated, the others are quarantined again. Keyed by pipelineId; answered with QuarantineRedriveStarted (then QuarantineRedriveCompleted) or CommandRejected.
+     */
+    export interface RedriveQuarantine {
+        /**
+         * Pipeline whose quarantine is redriven.
+         */
+        pipelineId: string;
+        /**
+         * Id of the redrive, chosen by the requester so a redelivered command redrives once.
+         */
+        redriveId: string;
+        /**
+         * Redrive records written to .quarantine at or after this time (Kafka timestamp); null means from where the previous redrive of the pipeline ended, or the beginning.
+         *
+         * Default: null
+         */
+        fromTime: null | number;
+        /**
+         * Redrive records written before this time; null means up to the end of .quarantine when the redrive starts.
+         *
+         * Default: null
+         */
+        untilTime: null | number;
+        /**
+         * Principal that asked for the redrive.
+         */
+        requestedBy: string;
+        /**
+         * When the request was accepted at the edge.
+         */
+        requestedAt: number;
     }
 }
 
@@ -1484,6 +1795,7 @@ export type CommandRejected = TributaryPipeline.CommandRejected;
 export type CreatePipeline = TributaryPipeline.CreatePipeline;
 export type DataStage = TributaryPipeline.DataStage;
 export type DeletePipeline = TributaryPipeline.DeletePipeline;
+export type ExpectationResult = TributaryQuality.ExpectationResult;
 export type FieldProfile = TributaryStaging.FieldProfile;
 export type FieldQualityCounts = TributaryQuality.FieldQualityCounts;
 export type FreshnessCounts = TributaryQuality.FreshnessCounts;
@@ -1499,10 +1811,16 @@ export type PipelineUpdated = TributaryPipeline.PipelineUpdated;
 export type ProcessorAnnounced = TributaryPipeline.ProcessorAnnounced;
 export type QualityIssueOpened = TributaryQuality.QualityIssueOpened;
 export type QualityIssueResolved = TributaryQuality.QualityIssueResolved;
+export type QualityWindowClosed = TributaryQuality.QualityWindowClosed;
 export type QualityWindowObserved = TributaryQuality.QualityWindowObserved;
+export type QuarantineOffsetRange = TributaryQuality.QuarantineOffsetRange;
+export type QuarantineRedriveCompleted = TributaryQuality.QuarantineRedriveCompleted;
+export type QuarantineRedriveProgressed = TributaryQuality.QuarantineRedriveProgressed;
+export type QuarantineRedriveStarted = TributaryQuality.QuarantineRedriveStarted;
 export type QuarantinedRecord = TributaryQuality.QuarantinedRecord;
 export type RecommendationIssued = TributaryRecommendation.RecommendationIssued;
 export type RecordRejected = TributaryStaging.RecordRejected;
+export type RedriveQuarantine = TributaryQuality.RedriveQuarantine;
 export type RejectionReason = TributaryStaging.RejectionReason;
 export type ReplayPipeline = TributaryPipeline.ReplayPipeline;
 export type ReportGenerated = TributaryReport.ReportGenerated;
@@ -1549,8 +1867,13 @@ export interface EventTypes {
   'tributary.pipeline.UpdatePipeline': UpdatePipeline;
   'tributary.quality.QualityIssueOpened': QualityIssueOpened;
   'tributary.quality.QualityIssueResolved': QualityIssueResolved;
+  'tributary.quality.QualityWindowClosed': QualityWindowClosed;
   'tributary.quality.QualityWindowObserved': QualityWindowObserved;
+  'tributary.quality.QuarantineRedriveCompleted': QuarantineRedriveCompleted;
+  'tributary.quality.QuarantineRedriveProgressed': QuarantineRedriveProgressed;
+  'tributary.quality.QuarantineRedriveStarted': QuarantineRedriveStarted;
   'tributary.quality.QuarantinedRecord': QuarantinedRecord;
+  'tributary.quality.RedriveQuarantine': RedriveQuarantine;
   'tributary.recommendation.RecommendationIssued': RecommendationIssued;
   'tributary.report.ReportGenerated': ReportGenerated;
   'tributary.staging.RecordRejected': RecordRejected;
@@ -1585,8 +1908,13 @@ export const EVENT_TYPE_NAMES: readonly EventTypeName[] = [
   'tributary.pipeline.UpdatePipeline',
   'tributary.quality.QualityIssueOpened',
   'tributary.quality.QualityIssueResolved',
+  'tributary.quality.QualityWindowClosed',
   'tributary.quality.QualityWindowObserved',
+  'tributary.quality.QuarantineRedriveCompleted',
+  'tributary.quality.QuarantineRedriveProgressed',
+  'tributary.quality.QuarantineRedriveStarted',
   'tributary.quality.QuarantinedRecord',
+  'tributary.quality.RedriveQuarantine',
   'tributary.recommendation.RecommendationIssued',
   'tributary.report.ReportGenerated',
   'tributary.staging.RecordRejected',
@@ -1618,8 +1946,13 @@ export const eventSchemas: { readonly [T in EventTypeName]: AvroRecordSchema } =
   'tributary.pipeline.UpdatePipeline': JSON.parse(TributaryPipeline.UpdatePipelineSchema) as AvroRecordSchema,
   'tributary.quality.QualityIssueOpened': JSON.parse(TributaryQuality.QualityIssueOpenedSchema) as AvroRecordSchema,
   'tributary.quality.QualityIssueResolved': JSON.parse(TributaryQuality.QualityIssueResolvedSchema) as AvroRecordSchema,
+  'tributary.quality.QualityWindowClosed': JSON.parse(TributaryQuality.QualityWindowClosedSchema) as AvroRecordSchema,
   'tributary.quality.QualityWindowObserved': JSON.parse(TributaryQuality.QualityWindowObservedSchema) as AvroRecordSchema,
+  'tributary.quality.QuarantineRedriveCompleted': JSON.parse(TributaryQuality.QuarantineRedriveCompletedSchema) as AvroRecordSchema,
+  'tributary.quality.QuarantineRedriveProgressed': JSON.parse(TributaryQuality.QuarantineRedriveProgressedSchema) as AvroRecordSchema,
+  'tributary.quality.QuarantineRedriveStarted': JSON.parse(TributaryQuality.QuarantineRedriveStartedSchema) as AvroRecordSchema,
   'tributary.quality.QuarantinedRecord': JSON.parse(TributaryQuality.QuarantinedRecordSchema) as AvroRecordSchema,
+  'tributary.quality.RedriveQuarantine': JSON.parse(TributaryQuality.RedriveQuarantineSchema) as AvroRecordSchema,
   'tributary.recommendation.RecommendationIssued': JSON.parse(TributaryRecommendation.RecommendationIssuedSchema) as AvroRecordSchema,
   'tributary.report.ReportGenerated': JSON.parse(TributaryReport.ReportGeneratedSchema) as AvroRecordSchema,
   'tributary.staging.RecordRejected': JSON.parse(TributaryStaging.RecordRejectedSchema) as AvroRecordSchema,

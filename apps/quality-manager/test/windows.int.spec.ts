@@ -1,0 +1,146 @@
+import { type PipelineDefinition, validateDefinition } from '@tributary/pipelines';
+import type { QualityWindowMetrics } from '@tributary/quality-metrics';
+import type { QualityIssueOpened, QualityIssueResolved, QualityWindowClosed } from '@tributary/schemas';
+import { waitFor } from '@tributary/testing';
+import { expect } from 'chai';
+import { pipelineId, Stack } from './helpers.js';
+
+const MINUTE = 60_000;
+const WINDOWS = 28;
+const PER_WINDOW = 100;
+
+function definition(id: string): PipelineDefinition {
+  return validateDefinition({
+    id,
+    name: `Signups ${id}`,
+    input: {
+      schema: [
+        { name: 'id', type: 'string' },
+        { name: 'amount', type: 'double' },
+        { name: 'email', type: 'string', nullable: true },
+      ],
+    },
+    key: ['id'],
+    stages: [],
+    quality: {
+      rules: [
+        { id: 'amount-range', type: 'in_range', field: 'amount', min: 0, max: 1000 },
+        { id: 'email-format', type: 'regex', field: 'email', pattern: '^[^@]+@[^@]+$', severity: 'warn' },
+      ],
+    },
+  });
+}
+
+/**
+ * Record `j` of window `w`: 2% out of range (quarantined), 4% without email, and bad emails at 1%
+ * except in windows 20–22, where 30% are bad (the quality drop).
+ */
+function signup(w: number, j: number): { id: string; amount: number; email: string | null } {
+  const badEmail = w >= 20 && w <= 22 ? j % 10 < 3 : j % 100 === 0;
+  return {
+    id: `s${w}-${j}`,
+    amount: j % 50 === 7 ? -1 : 10 + j,
+    email: j % 25 === 3 ? null : badEmail ? 'nobody' : `u${j}@example.org`,
+  };
+}
+
+describe('quality windows and issues on the real stack', () => {
+  const stack = new Stack();
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(stack.logLines.slice(-40).join(''));
+  });
+  before(async () => {
+    await stack.start();
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  it('publishes windowed metrics equal to an independent count, and a drop opens exactly one issue that recovery resolves', async function () {
+    this.timeout(120_000);
+    const manager = await stack.qualityManager();
+    const id = pipelineId('signups');
+    const pipeline = await stack.runPipeline(definition(id), 'run-w');
+    await waitFor(() => manager.pipelines().some((p) => p.pipelineId === id && p.state === 'running'), { what: 'the quality consumer to run' });
+
+    // Arrival times an hour back, one window per minute (the topics keep producer timestamps).
+    const t0 = Math.floor((Date.now() - 60 * MINUTE) / MINUTE) * MINUTE;
+    const records = [];
+    for (let w = 0; w < WINDOWS; w++) {
+      for (let j = 0; j < PER_WINDOW; j++) records.push({ recordId: `s${w}-${j}`, value: signup(w, j), timestamp: t0 + w * MINUTE + j * 500 });
+    }
+    await stack.process(pipeline, records, 'run-w');
+
+    const events = await stack.read([stack.qualityEventsTopic], pipeline.codec);
+    const of = <T>(type: string) => events.filter((e) => e.type === `tributary.quality.${type}` && e.value.pipelineId === id).map((e) => e.value as unknown as T);
+    await waitFor(() => of<QualityWindowClosed>('QualityWindowClosed').length >= WINDOWS, { what: `${WINDOWS} closed windows`, timeoutMs: 60_000 });
+
+    const closed = of<QualityWindowClosed>('QualityWindowClosed').sort((a, b) => a.windowStart - b.windowStart);
+    expect(closed.map((c) => c.windowStart)).to.deep.equal(Array.from({ length: WINDOWS }, (_, w) => t0 + w * MINUTE));
+    for (const [w, c] of closed.entries()) {
+      // The same window counted here, by a different path: the records themselves.
+      const own = Array.from({ length: PER_WINDOW }, (_, j) => signup(w, j));
+      const quarantined = own.filter((r) => r.amount < 0).length;
+      const emails = own.filter((r) => r.email !== null).length;
+      const badEmails = own.filter((r) => r.email !== null && !r.email.includes('@')).length;
+      const metrics = JSON.parse(c.metrics) as QualityWindowMetrics;
+      expect({ records: c.records, quarantined: c.quarantined }, `window ${w}`).to.deep.equal({ records: PER_WINDOW, quarantined });
+      expect(c.validity).to.be.closeTo((PER_WINDOW - quarantined) / PER_WINDOW, 1e-12);
+      const email = metrics.fields.find((f) => f.field === 'email')!;
+      expect({ nonNull: email.nonNull, warned: email.warned, failed: email.failed }, `window ${w} email`).to.deep.equal({ nonNull: emails, warned: badEmails, failed: 0 });
+      expect(email.completeness).to.be.closeTo(emails / PER_WINDOW, 1e-12);
+      const rules = Object.fromEntries(metrics.rules.map((r) => [r.ruleId, r.records]));
+      expect(rules, `window ${w} rules`).to.deep.equal({ 'amount-range': quarantined, 'email-format': badEmails });
+    }
+
+    // One issue for the drop (not one per record or per window), resolved once the rate recovers.
+    await waitFor(() => of('QualityIssueResolved').length >= 1, { what: 'the issue to resolve', timeoutMs: 30_000 });
+    const opened = of<QualityIssueOpened>('QualityIssueOpened');
+    const resolved = of<QualityIssueResolved>('QualityIssueResolved');
+    expect(opened.map((o) => [o.signal, o.windowStart])).to.deep.equal([['rule:email-format', t0 + 20 * MINUTE]]);
+    expect(opened[0]).to.include({ reason: 'threshold', metric: 'failureRate', observedValue: 0.3 });
+    expect(opened[0]!.sampleRecordIds.length).to.be.greaterThan(0);
+    expect(resolved.map((r) => r.issueId)).to.deep.equal([opened[0]!.issueId]);
+    expect(resolved[0]!.windowStart).to.equal(t0 + 23 * MINUTE);
+  });
+
+  it('resumes after a restart from Kafka alone: no window closed twice, and the open issue resolved by the new instance', async function () {
+    this.timeout(120_000);
+    const id = pipelineId('restart');
+    const first = await stack.qualityManager();
+    const pipeline = await stack.runPipeline(definition(id), 'run-r');
+    await waitFor(() => first.pipelines().some((p) => p.pipelineId === id && p.state === 'running'), { what: 'the quality consumer to run' });
+    const t0 = Math.floor((Date.now() - 60 * MINUTE) / MINUTE) * MINUTE;
+    // Windows 0–19 steady, 20–22 the drop: the issue opens before the restart, and recovers after it.
+    const batch = (from: number, to: number) =>
+      Array.from({ length: (to - from) * PER_WINDOW }, (_, i) => {
+        const w = from + Math.floor(i / PER_WINDOW);
+        const j = i % PER_WINDOW;
+        return { recordId: `s${w}-${j}`, value: signup(w, j), timestamp: t0 + w * MINUTE + j * 500 };
+      });
+    const events = await stack.read([stack.qualityEventsTopic], pipeline.codec);
+    const of = <T>(type: string) => events.filter((e) => e.type === `tributary.quality.${type}` && e.value.pipelineId === id).map((e) => e.value as unknown as T);
+
+    await stack.process(pipeline, batch(0, 23), 'run-r');
+    await waitFor(() => of('QualityWindowClosed').length >= 23, { what: '23 closed windows', timeoutMs: 60_000 });
+    expect(of<QualityIssueOpened>('QualityIssueOpened').map((o) => o.signal)).to.deep.equal(['rule:email-format']);
+    await first.close();
+
+    const second = await stack.qualityManager();
+    await waitFor(() => second.pipelines().some((p) => p.pipelineId === id && p.state === 'running'), { what: 'the new consumer to run' });
+    await stack.process(pipeline, batch(23, WINDOWS), 'run-r');
+    await waitFor(() => of('QualityWindowClosed').length >= WINDOWS && of('QualityIssueResolved').length >= 1, {
+      what: `${WINDOWS} closed windows and the resolution`,
+      timeoutMs: 60_000,
+    });
+    await new Promise((r) => setTimeout(r, 3_000)); // anything published twice would show now
+
+    const starts = of<QualityWindowClosed>('QualityWindowClosed').map((c) => (c.windowStart - t0) / MINUTE);
+    expect(starts.sort((a, b) => a - b)).to.deep.equal(Array.from({ length: WINDOWS }, (_, w) => w));
+    expect(of<QualityWindowClosed>('QualityWindowClosed').every((c) => c.records === PER_WINDOW)).to.equal(true);
+    const opened = of<QualityIssueOpened>('QualityIssueOpened');
+    expect(opened.map((o) => o.issueId)).to.have.length(1);
+    expect(of<QualityIssueResolved>('QualityIssueResolved').map((r) => r.issueId)).to.deep.equal([opened[0]!.issueId]);
+  });
+});
