@@ -17,6 +17,8 @@ import { registerRunRoutes } from './pipelines/run-routes.js';
 import type { DefinitionsPort, PipelineEventsPort } from './pipelines/types.js';
 import { registerPipelineWriteRoutes } from './pipelines/write-routes.js';
 import { registerProcessorRoutes } from './processors/routes.js';
+import { registerQualityRoutes } from './quality/routes.js';
+import type { QualityPort } from './quality/types.js';
 import { controlTopicCatalog } from '@tributary/schemas';
 import { type CpmOptionsInput, resolveCpmOptions } from './options.js';
 
@@ -37,6 +39,8 @@ export interface CpmAppDeps {
   definitions: DefinitionsPort;
   /** Read model of `pipeline.events` (runs, processors, command answers). */
   events: PipelineEventsPort;
+  /** Read model of `quality.events` (closed quality windows, issues). */
+  quality: QualityPort;
   /** The SSE streams of `/events` (created by the caller, which closes them at shutdown). */
   eventStreams: EventStreams;
   /** `PROCESSOR_TOKEN`: bearer token for calls to processors, when they require one. */
@@ -106,6 +110,7 @@ export function createCpmApp(deps: CpmAppDeps): Express {
   registerPipelineWriteRoutes(app, routeDeps);
   registerRunRoutes(app, routeDeps);
   registerProcessorRoutes(app, { ...routeDeps, ...(deps.processorToken ? { processorToken: deps.processorToken } : {}) });
+  registerQualityRoutes(app, { prefix: API_PREFIX, apiKeys: deps.apiKeys, definitions: deps.definitions, quality: deps.quality });
   app.get(`${API_PREFIX}/events`, requireRole(deps.apiKeys, 'viewer'), deps.eventStreams.handler());
 
   app.use(routeNotFound());

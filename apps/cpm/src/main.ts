@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { createKafka, createPublisher, installGracefulShutdown } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
 import { createLogger, createMetrics } from '@tributary/observability';
-import { createDefinitionsView, createPipelineEventsView } from '@tributary/pipeline-state';
+import { createDefinitionsView, createPipelineEventsView, createQualityView } from '@tributary/pipeline-state';
 import { controlTopics, createEventCodec, createSchemaRegistryClient, untypedCodec } from '@tributary/schemas';
 import { createCpmApp } from './app.js';
 import { parseApiKeys } from './auth/api-keys.js';
@@ -40,13 +40,15 @@ async function main() {
 
   const definitionsView = createDefinitionsView({ kafka, codec: eventCodec, topicPrefix: config.topicPrefix });
   const eventsView = createPipelineEventsView({ kafka, codec: eventCodec, topicPrefix: config.topicPrefix });
+  const qualityView = createQualityView({ kafka, codec: eventCodec, topicPrefix: config.topicPrefix, logger });
   // Answers come from the read models: they must have caught up before the first request.
-  await definitionsView.start();
-  await eventsView.start();
+  await Promise.all([definitionsView.start(), eventsView.start(), qualityView.start()]);
   const viewsProbe: ReachabilityProbe = {
     name: 'readModels',
     check: () =>
-      definitionsView.caughtUp && eventsView.caughtUp ? Promise.resolve() : Promise.reject(new Error('read models are catching up')),
+      definitionsView.caughtUp && eventsView.caughtUp && qualityView.caughtUp
+        ? Promise.resolve()
+        : Promise.reject(new Error('read models are catching up')),
   };
   const definitions = definitionsPort(definitionsView);
   const events = pipelineEventsPort(eventsView);
@@ -64,6 +66,7 @@ async function main() {
     pipelines: definitionsDirectory(definitions),
     definitions,
     events,
+    quality: qualityView,
     eventStreams,
     ...(processorToken ? { processorToken } : {}),
   });
@@ -75,7 +78,7 @@ async function main() {
   };
   // Closed in reverse: end event streams and stop taking requests, then the views, the publisher, the clients.
   installGracefulShutdown({
-    resources: [metrics, registry, kafkaProbe, publisher, definitionsView, eventsView, http, eventStreams],
+    resources: [metrics, registry, kafkaProbe, publisher, definitionsView, eventsView, qualityView, http, eventStreams],
     logger,
   });
 }

@@ -1,5 +1,6 @@
 import type { Role } from './auth/api-keys.js';
 import { pipelinePaths, pipelineSchemas } from './openapi-pipelines.js';
+import { qualityPaths, qualitySchemas } from './openapi-quality.js';
 
 /** The small part of OpenAPI 3.1 this document uses, typed so a typo fails the build. */
 export interface SchemaObject {
@@ -10,6 +11,7 @@ export interface SchemaObject {
   additionalProperties?: boolean | SchemaObject;
   enum?: string[];
   format?: string;
+  pattern?: string;
   description?: string;
 }
 interface ResponseObject {
@@ -25,7 +27,7 @@ export interface OperationObject {
   security?: Record<string, string[]>[];
   /** The least role that may call it (roles are ordered viewer < operator < admin). */
   'x-required-role'?: Role;
-  parameters?: { name: string; in: 'path' | 'header'; required: boolean; schema: SchemaObject; description?: string }[];
+  parameters?: { name: string; in: 'path' | 'query' | 'header'; required: boolean; schema: SchemaObject; description?: string }[];
   requestBody?: { required: boolean; content: Record<string, { schema: SchemaObject }> };
   responses: Record<string, ResponseObject | { $ref: string }>;
 }
@@ -153,6 +155,7 @@ export const openApiDocument: OpenApiDocument = {
       },
     },
     ...pipelinePaths,
+    ...qualityPaths,
   },
   components: {
     schemas: {
@@ -201,6 +204,7 @@ export const openApiDocument: OpenApiDocument = {
         properties: { status: { type: 'string', enum: ['ready'] }, checks: { type: 'object', additionalProperties: { type: 'string' } } },
       },
       ...pipelineSchemas,
+      ...qualitySchemas,
     },
     responses: {
       Unauthorized: err('No or invalid API key (`TRIB_AUTH_MISSING`, `TRIB_AUTH_INVALID`)'),

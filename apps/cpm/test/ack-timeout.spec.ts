@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createCpmApp } from '../src/app.js';
 import { parseApiKeys } from '../src/auth/api-keys.js';
 import { InMemoryPipelineDirectory } from '../src/ingest/pipeline-directory.js';
-import { FakeDefinitions, FakeEvents, fakeStreams } from './fakes.js';
+import { FakeDefinitions, FakeEvents, FakeQuality, fakeStreams } from './fakes.js';
 import { apiKeysText, bearer, expectErrorShape, keys } from './helpers.js';
 
 // Unit level: a publisher whose acknowledgements never come (what kafkajs' idempotent producer does
@@ -30,6 +30,7 @@ describe('ingest acknowledgement timeout', () => {
       pipelines: new InMemoryPipelineDirectory({ slow: [{ name: 'id', type: 'int' }] }),
       definitions: new FakeDefinitions(),
       events: new FakeEvents(),
+      quality: new FakeQuality(),
       eventStreams: fakeStreams(new FakeEvents()),
       options: { ingestAckTimeoutMs: 300, retryAfterSeconds: 3 },
     });

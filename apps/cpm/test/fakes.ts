@@ -1,3 +1,5 @@
+import type { QualityIssueEntry, QualityWindowEntry } from '@tributary/pipeline-state';
+import type { QualityPort } from '../src/quality/types.js';
 import { parseDefinition } from '@tributary/pipelines';
 import { createLogger } from '@tributary/observability';
 import type { PipelineEvent, PipelineEventsPort, PipelineRunState, ProcessorView, RunView, StoredPipeline, DefinitionsPort } from '../src/pipelines/types.js';
@@ -87,4 +89,26 @@ export function fakeStreams(events: PipelineEventsPort, options: { maxEventStrea
     logger: createLogger({ service: 'cpm-test', level: 'silent' }),
     options: { maxEventStreams: options.maxEventStreams ?? 10, eventHeartbeatMs: options.eventHeartbeatMs ?? 15_000, retryAfterSeconds: 5 },
   });
+}
+
+/** The quality read model in memory: tests put windows and issues in. */
+export class FakeQuality implements QualityPort {
+  readonly closed: QualityWindowEntry[] = [];
+  readonly all: QualityIssueEntry[] = [];
+
+  windows(pipelineId: string, range: { from?: number; to?: number; windowMs?: number } = {}): QualityWindowEntry[] {
+    const size = range.windowMs ?? 60_000;
+    return this.closed
+      .filter((w) => w.pipelineId === pipelineId && w.windowEnd - w.windowStart === size)
+      .filter((w) => w.windowEnd > (range.from ?? -Infinity) && w.windowStart < (range.to ?? Infinity))
+      .sort((a, b) => a.windowStart - b.windowStart);
+  }
+
+  issues(pipelineId: string, status?: 'open' | 'resolved'): QualityIssueEntry[] {
+    return this.all.filter((i) => i.pipelineId === pipelineId && (status === undefined || i.status === status));
+  }
+
+  issue(pipelineId: string, issueId: string): QualityIssueEntry | undefined {
+    return this.all.find((i) => i.pipelineId === pipelineId && i.issueId === issueId);
+  }
 }

@@ -9,7 +9,7 @@ import { parseApiKeys } from '../src/auth/api-keys.js';
 import { createKafkaProbe, createRegistryProbe } from '../src/health/probes.js';
 import { InMemoryPipelineDirectory } from '../src/ingest/pipeline-directory.js';
 import type { CpmOptionsInput } from '../src/options.js';
-import { FakeDefinitions, FakeEvents, fakeStreams } from './fakes.js';
+import { FakeDefinitions, FakeEvents, FakeQuality, fakeStreams } from './fakes.js';
 
 export const keys = {
   admin: 'admin-key-0123456789abcdef',
@@ -63,6 +63,7 @@ export function testCpm(overrides: { brokers?: string[]; registryUrl?: string; o
     // Ingest tests use the in-memory directory; the pipeline routes have their own tests.
     definitions: new FakeDefinitions(),
     events: new FakeEvents(),
+    quality: new FakeQuality(),
     eventStreams: fakeStreams(new FakeEvents()),
     options,
   });

@@ -30,7 +30,7 @@ import { createEventStreams, type EventStreams } from '../src/events/streams.js'
 import { createKafkaProbe } from '../src/health/probes.js';
 import { definitionsDirectory } from '../src/ingest/pipeline-directory.js';
 import { definitionsPort, pipelineEventsPort } from '../src/state/adapters.js';
-import { yamlDefinition } from './fakes.js';
+import { FakeQuality, yamlDefinition } from './fakes.js';
 import { apiKeysText, bearer, keys } from './helpers.js';
 
 // The real stack: real views over real topics, and a tiny responder playing the pipeline manager.
@@ -106,6 +106,7 @@ describe('pipeline routes on the real stack', () => {
       pipelines: definitionsDirectory(definitions),
       definitions,
       events,
+      quality: new FakeQuality(),
       eventStreams: streams,
       options: { commandTimeoutMs: 20_000 },
     });

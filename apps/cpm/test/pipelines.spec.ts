@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createCpmApp } from '../src/app.js';
 import { parseApiKeys } from '../src/auth/api-keys.js';
 import { definitionsDirectory } from '../src/ingest/pipeline-directory.js';
-import { FakeDefinitions, FakeEvents, fakeStreams, stored, yamlDefinition } from './fakes.js';
+import { FakeDefinitions, FakeEvents, FakeQuality, fakeStreams, stored, yamlDefinition } from './fakes.js';
 import { apiKeysText, bearer, expectErrorShape, keys } from './helpers.js';
 
 interface Sent {
@@ -21,6 +21,7 @@ interface Sent {
 describe('pipeline routes', () => {
   let definitions: FakeDefinitions;
   let events: FakeEvents;
+  let quality: FakeQuality;
   let sent: Sent[];
   let app: Express;
   let metrics: TributaryMetrics;
@@ -29,6 +30,7 @@ describe('pipeline routes', () => {
   beforeEach(() => {
     definitions = new FakeDefinitions();
     events = new FakeEvents();
+    quality = new FakeQuality();
     sent = [];
     kafkaUp = true;
     metrics = createMetrics({ service: 'cpm-routes-test' });
@@ -49,6 +51,7 @@ describe('pipeline routes', () => {
       pipelines: definitionsDirectory(definitions),
       definitions,
       events,
+      quality,
       eventStreams: fakeStreams(events, { maxEventStreams: 1, eventHeartbeatMs: 50 }),
       options: { commandTimeoutMs: 300, readAfterWriteMs: 200, processorTimeoutMs: 500, definitionMaxBytes: 2048, retryAfterSeconds: 4 },
     });
@@ -319,6 +322,107 @@ describe('pipeline routes', () => {
       const started = Date.now();
       while (events.listeners > 0 && Date.now() - started < 2_000) await new Promise((r) => setTimeout(r, 10));
       expect(events.listeners).to.equal(0);
+    });
+  });
+
+  describe('quality', () => {
+    const MINUTE = 60_000;
+    const t0 = Date.UTC(2026, 11, 1, 10, 0);
+    const window = (w: number, score: number) => ({
+      pipelineId: 'orders',
+      windowStart: t0 + w * MINUTE,
+      windowEnd: t0 + (w + 1) * MINUTE,
+      records: 100,
+      quarantined: 100 - score,
+      score,
+      completeness: 1,
+      validity: score / 100,
+      metrics: {
+        pipelineId: 'orders',
+        windowStart: t0 + w * MINUTE,
+        windowEnd: t0 + (w + 1) * MINUTE,
+        closedBy: 'watermark',
+        counts: { records: 100, passed: score, warned: 0, quarantined: 100 - score, late: 0, future: 0 },
+        completeness: 1,
+        validity: score / 100,
+        uniqueness: null,
+        freshness: null,
+        fields: [],
+        fieldsTruncated: false,
+        rules: [],
+        score,
+      },
+      expectations: [],
+      closedAt: t0 + (w + 1) * MINUTE,
+    });
+    const issue = {
+      issueId: 'orders:rule:total-reviewable:1',
+      pipelineId: 'orders',
+      signal: 'rule:total-reviewable',
+      ruleId: 'total-reviewable',
+      reason: 'threshold',
+      severity: 'error' as const,
+      summary: 'total-reviewable failed 30% of records',
+      metric: 'failureRate',
+      observedValue: 0.3,
+      threshold: { min: null, max: 0.05 },
+      baseline: null,
+      windowStart: t0 + 2 * MINUTE,
+      windowEnd: t0 + 3 * MINUTE,
+      sampleRecordIds: ['k-1'],
+      openedAt: t0 + 3 * MINUTE,
+      status: 'open' as const,
+    };
+    beforeEach(() => {
+      definitions.put(stored('orders'));
+      quality.closed.push(window(0, 99), window(1, 98), window(2, 70), window(3, 97));
+      quality.all.push(issue);
+    });
+    const get = (path: string, key = keys.viewer) => request(app).get(`/api/v1/pipelines/orders/quality${path}`).set(as(key));
+    // The answers' shapes, as far as these tests read them.
+    type Summary = { latestWindow: Record<string, unknown>; openIssues: { issueId: string }[]; trend: Record<string, unknown> };
+    type Windows = { windows: { score: number; metrics?: unknown }[] };
+    type Issues = { issues: { issueId: string }[] };
+    type Report = { summary: Record<string, unknown>; issues: { open: { id: string }[] } };
+
+    it('summarises a pipeline: its latest window, open issues and the score trend (viewer)', async () => {
+      const body = (await get('').expect(200)).body as Summary;
+      expect(body.latestWindow).to.include({ windowStart: new Date(t0 + 3 * MINUTE).toISOString(), score: 97, records: 100 });
+      expect(body.openIssues.map((i) => i.issueId)).to.deep.equal([issue.issueId]);
+      expect(body.trend).to.include({ windows: 4, min: 70, max: 99 });
+    });
+
+    it('lists closed windows in a time range, with their metrics on request', async () => {
+      const from = new Date(t0 + MINUTE).toISOString();
+      const to = new Date(t0 + 3 * MINUTE).toISOString();
+      const body = (await get(`/windows?from=${from}&to=${to}&metrics=true`).expect(200)).body as Windows;
+      expect(body.windows.map((w) => w.score)).to.deep.equal([98, 70]);
+      expect(body.windows[0]?.metrics).to.have.nested.property('counts.records', 100);
+      expect(expectErrorShape((await get('/windows?from=yesterday').expect(400)).body).code).to.equal('TRIB_REQUEST_INVALID');
+      expect(expectErrorShape((await get('/windows?window=7x').expect(400)).body).code).to.equal('TRIB_REQUEST_INVALID');
+    });
+
+    it('lists issues by status and answers one by id, 404 for an unknown one', async () => {
+      expect(((await get('/issues?status=open').expect(200)).body as Issues).issues).to.have.length(1);
+      expect(((await get('/issues?status=resolved').expect(200)).body as Issues).issues).to.have.length(0);
+      expect(expectErrorShape((await get('/issues?status=maybe').expect(400)).body).code).to.equal('TRIB_REQUEST_INVALID');
+      expect((await get(`/issues/${encodeURIComponent(issue.issueId)}`).expect(200)).body).to.include({ signal: 'rule:total-reviewable', status: 'open' });
+      expect(expectErrorShape((await get('/issues/nope').expect(404)).body).code).to.equal('TRIB_ISSUE_NOT_FOUND');
+    });
+
+    it('renders a report over a range as JSON or Markdown', async () => {
+      const range = `from=${new Date(t0).toISOString()}&to=${new Date(t0 + 4 * MINUTE).toISOString()}`;
+      const json = (await get(`/report?${range}`).expect(200)).body as Report;
+      expect(json.summary).to.include({ windows: 4, records: 400, quarantined: 36 });
+      expect(json.issues.open.map((i) => i.id)).to.deep.equal([issue.issueId]);
+      const markdown = await get(`/report?${range}&format=markdown`).expect(200);
+      expect(markdown.headers['content-type']).to.match(/^text\/markdown/);
+      expect(markdown.text).to.include('orders').and.include('total-reviewable');
+    });
+
+    it('needs a key, and 404s an unknown pipeline', async () => {
+      await request(app).get('/api/v1/pipelines/orders/quality').expect(401);
+      expect(expectErrorShape((await request(app).get('/api/v1/pipelines/nope/quality').set(as(keys.viewer)).expect(404)).body).code).to.equal('TRIB_PIPELINE_NOT_FOUND');
     });
   });
 });

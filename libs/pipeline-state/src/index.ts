@@ -33,3 +33,5 @@ export type {
 } from './events/index.js';
 export { pipelineStateSource } from './running/index.js';
 export type { PipelineSource, PipelineStateSourceDeps, PipelineVersion, RunningPipeline } from './running/index.js';
+export { createQualityView, qualityViewDefaults } from './quality/index.js';
+export type { QualityIssueEntry, QualityView, QualityViewOptions, QualityWindowEntry } from './quality/index.js';

@@ -6,13 +6,13 @@ import type { Kafka } from 'kafkajs';
 
 const config = loadConfig();
 
-/** A unique topic prefix with the three topics the views read, and clients to write to them. */
+/** A unique topic prefix with the topics the views read, and clients to write to them. */
 export interface TestStack {
   prefix: string;
   kafka: Kafka;
   codec: ReturnType<typeof untypedCodec>;
   publisher: Publisher;
-  topics: { definitions: string; pipelineEvents: string; stagingEvents: string };
+  topics: { definitions: string; pipelineEvents: string; stagingEvents: string; qualityEvents: string };
   close(): Promise<void>;
 }
 
@@ -22,7 +22,7 @@ export async function createTestStack(): Promise<TestStack> {
   const registry = createSchemaRegistryClient({ url: config.schemaRegistry.url });
   const codec = untypedCodec(createEventCodec({ registry }));
   const catalog = controlTopicCatalog({ prefix });
-  const specs: TopicSpec[] = [catalog.pipelineDefinitions, catalog.events.pipeline, catalog.events.staging];
+  const specs: TopicSpec[] = [catalog.pipelineDefinitions, catalog.events.pipeline, catalog.events.staging, catalog.events.quality];
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -36,7 +36,7 @@ export async function createTestStack(): Promise<TestStack> {
     kafka,
     codec,
     publisher,
-    topics: { definitions: specs[0]!.name, pipelineEvents: specs[1]!.name, stagingEvents: specs[2]!.name },
+    topics: { definitions: specs[0]!.name, pipelineEvents: specs[1]!.name, stagingEvents: specs[2]!.name, qualityEvents: specs[3]!.name },
     async close() {
       await publisher.close();
       await codec.close();

@@ -1,0 +1,151 @@
+import type { OpenApiDocument, OperationObject, SchemaObject } from './openapi.js';
+
+type Paths = OpenApiDocument['paths'];
+type Responses = OperationObject['responses'];
+
+const errorRef = { $ref: '#/components/schemas/Error' };
+const err = (description: string) => ({ description, content: { 'application/json': { schema: errorRef } } });
+const json = (description: string, schema: SchemaObject | { $ref: string }) => ({ description, content: { 'application/json': { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const auth: Responses = { '401': { $ref: '#/components/responses/Unauthorized' }, '403': { $ref: '#/components/responses/Forbidden' } };
+const idParam = { name: 'id', in: 'path' as const, required: true, schema: { type: 'string' }, description: 'Pipeline id' };
+const time = (name: string, description: string) => ({ name, in: 'query' as const, required: false, schema: { type: 'string', format: 'date-time' }, description });
+const notFound = err('No such pipeline (`TRIB_PIPELINE_NOT_FOUND`)');
+const badQuery = err('A query parameter is invalid (`TRIB_REQUEST_INVALID`): times, a range over 7 days, window, status');
+
+function op(operationId: string, summary: string, responses: Responses, extra: Partial<OperationObject> = {}): OperationObject {
+  return { operationId, summary, tags: ['quality'], security: [{ apiKey: [] }], 'x-required-role': 'viewer', responses: { ...responses, ...auth }, ...extra };
+}
+
+/** The quality routes (docs/cpm.md, "Quality"). */
+export const qualityPaths: Paths = {
+  '/api/v1/pipelines/{id}/quality': {
+    get: op(
+      'getQualitySummary',
+      "A pipeline's rules, latest closed window, open issues and score trend (last 60 windows)",
+      { '200': json('The summary', ref('QualitySummary')), '404': notFound },
+      { parameters: [idParam] },
+    ),
+  },
+  '/api/v1/pipelines/{id}/quality/windows': {
+    get: op(
+      'listQualityWindows',
+      'Closed quality windows in a range (default the last hour), oldest first',
+      {
+        '200': json('The windows', { type: 'object', required: ['windows'], properties: { windows: { type: 'array', items: ref('QualityWindow') } } }),
+        '400': badQuery,
+        '404': notFound,
+      },
+      {
+        parameters: [
+          idParam,
+          time('from', 'Start (default: `to` − 1 h)'),
+          time('to', 'End (default: now)'),
+          { name: 'window', in: 'query', required: false, schema: { type: 'string', pattern: '^[1-9][0-9]{0,3}[mhd]$' }, description: 'Window size, default 1m' },
+          { name: 'metrics', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] }, description: 'Include every metric (QualityWindowMetrics)' },
+        ],
+      },
+    ),
+  },
+  '/api/v1/pipelines/{id}/quality/issues': {
+    get: op(
+      'listQualityIssues',
+      'Quality issues of a pipeline, newest first',
+      {
+        '200': json('The issues', { type: 'object', required: ['issues'], properties: { issues: { type: 'array', items: ref('QualityIssue') } } }),
+        '400': badQuery,
+        '404': notFound,
+      },
+      { parameters: [idParam, { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['open', 'resolved'] } }] },
+    ),
+  },
+  '/api/v1/pipelines/{id}/quality/issues/{issueId}': {
+    get: op(
+      'getQualityIssue',
+      'One quality issue with its evidence',
+      { '200': json('The issue', ref('QualityIssue')), '404': err('No such pipeline or issue (`TRIB_PIPELINE_NOT_FOUND`, `TRIB_ISSUE_NOT_FOUND`)') },
+      { parameters: [idParam, { name: 'issueId', in: 'path', required: true, schema: { type: 'string' } }] },
+    ),
+  },
+  '/api/v1/pipelines/{id}/quality/report': {
+    get: op(
+      'getQualityReport',
+      'A quality report over a range (default the last 24 h): metrics, fields, top failing rules, issues; JSON or Markdown',
+      {
+        '200': {
+          description: 'The report',
+          content: { 'application/json': { schema: { type: 'object' } }, 'text/markdown': { schema: { type: 'string' } } },
+        },
+        '400': badQuery,
+        '404': notFound,
+      },
+      {
+        parameters: [
+          idParam,
+          time('from', 'Start (default: `to` − 24 h)'),
+          time('to', 'End (default: now)'),
+          { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'markdown'] }, description: 'Default by Accept' },
+        ],
+      },
+    ),
+  },
+};
+
+const nullableNumber = { type: ['number', 'null'] };
+
+export const qualitySchemas: Record<string, SchemaObject> = {
+  QualityWindow: {
+    type: 'object',
+    required: ['windowStart', 'windowEnd', 'records', 'quarantined', 'score', 'completeness', 'validity', 'expectations'],
+    properties: {
+      windowStart: { type: 'string', format: 'date-time' },
+      windowEnd: { type: 'string', format: 'date-time' },
+      records: { type: 'integer' },
+      quarantined: { type: 'integer' },
+      score: nullableNumber,
+      completeness: nullableNumber,
+      validity: nullableNumber,
+      expectations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { expectationId: { type: 'string' }, type: { type: 'string' }, observedValue: nullableNumber, success: { type: 'boolean' } },
+        },
+      },
+      metrics: { type: 'object', description: 'QualityWindowMetrics (docs/quality-metrics.md), with ?metrics=true' },
+    },
+  },
+  QualityIssue: {
+    type: 'object',
+    required: ['issueId', 'signal', 'status', 'severity', 'reason', 'summary', 'metric', 'observedValue', 'window', 'openedAt'],
+    properties: {
+      issueId: { type: 'string' },
+      signal: { type: 'string', description: 'score, rule:<id> or expectation:<id>' },
+      ruleId: { type: ['string', 'null'] },
+      status: { type: 'string', enum: ['open', 'resolved'] },
+      severity: { type: 'string', enum: ['error', 'warn'] },
+      reason: { type: 'string', enum: ['threshold', 'anomaly'] },
+      summary: { type: 'string' },
+      metric: { type: 'string' },
+      observedValue: { type: 'number' },
+      threshold: { type: 'object', properties: { min: nullableNumber, max: nullableNumber } },
+      baseline: { type: ['object', 'null'] },
+      window: { type: 'object', properties: { start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' } } },
+      sampleRecordIds: { type: 'array', items: { type: 'string' } },
+      openedAt: { type: 'string', format: 'date-time' },
+      resolution: { type: 'object', properties: { reason: { type: 'string' }, by: { type: ['string', 'null'] }, at: { type: 'string', format: 'date-time' } } },
+    },
+  },
+  QualitySummary: {
+    type: 'object',
+    required: ['pipelineId', 'version', 'rules', 'latestWindow', 'openIssues', 'trend'],
+    properties: {
+      pipelineId: { type: 'string' },
+      version: { type: 'integer' },
+      rules: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, severity: { type: 'string' } } } },
+      latestWindow: { type: ['object', 'null'], description: 'The newest closed window (a QualityWindow), null before the first' },
+      openIssues: { type: 'array', items: ref('QualityIssue') },
+      trend: { type: 'object', description: 'Score trend: windows, slopePerHour, direction (improving, stable, degrading), min, max, mean' },
+    },
+  },
+};

@@ -1,0 +1,148 @@
+import { Headers, headersToStrings, silentLogger } from '@tributary/broker';
+import type { QualityIssueOpened, QualityIssueResolved, QualityWindowClosed } from '@tributary/schemas';
+import { createTopicReader, decodeForView } from '../topic-reader/index.js';
+import { checkViewOptions } from '../view-options.js';
+import type { QualityIssueEntry, QualityView, QualityViewOptions, QualityWindowEntry } from './types.js';
+
+const MINUTE = 60_000;
+const TYPES = {
+  windowClosed: 'tributary.quality.QualityWindowClosed',
+  issueOpened: 'tributary.quality.QualityIssueOpened',
+  issueResolved: 'tributary.quality.QualityIssueResolved',
+} as const;
+const WANTED = new Set<string>(Object.values(TYPES));
+
+export const qualityViewDefaults = Object.freeze({ maxWindows: 10_080, maxIssues: 1_000 });
+
+/**
+ * The quality read model: closed windows and issues per pipeline, from `<prefix>.quality.events`
+ * read from the beginning. The window deltas on the same topic are skipped by their `event-type`
+ * header, without decoding. A repeated window or issue event (the tracker may publish one again
+ * after a crash) replaces the first: same window start, same issue id.
+ */
+export function createQualityView(options: QualityViewOptions): QualityView {
+  checkViewOptions(options, 'quality view');
+  const { kafka, codec, topicPrefix } = options;
+  const maxWindows = options.maxWindows ?? qualityViewDefaults.maxWindows;
+  const maxIssues = options.maxIssues ?? qualityViewDefaults.maxIssues;
+  const topic = `${topicPrefix}.quality.events`;
+  const logger = (options.logger ?? silentLogger).child({ component: 'quality-view', topic });
+  /** pipeline → window size → window start → window (Map order: insertion, mostly time order). */
+  const windows = new Map<string, Map<number, Map<number, QualityWindowEntry>>>();
+  const issues = new Map<string, Map<string, QualityIssueEntry>>();
+  let closed = false;
+
+  function addWindow(w: QualityWindowClosed): void {
+    let sizes = windows.get(w.pipelineId);
+    if (!sizes) windows.set(w.pipelineId, (sizes = new Map<number, Map<number, QualityWindowEntry>>()));
+    const size = w.windowEnd - w.windowStart;
+    let bySize = sizes.get(size);
+    if (!bySize) sizes.set(size, (bySize = new Map<number, QualityWindowEntry>()));
+    let metrics: unknown;
+    try {
+      metrics = JSON.parse(w.metrics);
+    } catch {
+      metrics = null;
+    }
+    bySize.set(w.windowStart, {
+      pipelineId: w.pipelineId,
+      windowStart: w.windowStart,
+      windowEnd: w.windowEnd,
+      records: w.records,
+      quarantined: w.quarantined,
+      score: w.score,
+      completeness: w.completeness,
+      validity: w.validity,
+      metrics,
+      expectations: w.expectations,
+      closedAt: w.closedAt,
+    });
+    if (bySize.size > maxWindows) {
+      // Windows close in time order, so insertion order is time order: the first is the oldest.
+      const oldest = bySize.keys().next();
+      if (oldest.done !== true) bySize.delete(oldest.value);
+    }
+  }
+
+  function issuesOf(pipelineId: string): Map<string, QualityIssueEntry> {
+    let map = issues.get(pipelineId);
+    if (!map) issues.set(pipelineId, (map = new Map<string, QualityIssueEntry>()));
+    return map;
+  }
+
+  function opened(o: QualityIssueOpened): void {
+    const map = issuesOf(o.pipelineId);
+    const known = map.get(o.issueId);
+    if (known?.status === 'resolved') return; // a repeat of an opening that was already resolved
+    map.set(o.issueId, {
+      issueId: o.issueId,
+      pipelineId: o.pipelineId,
+      signal: o.signal,
+      ruleId: o.ruleId,
+      reason: o.reason,
+      severity: o.severity,
+      summary: o.summary,
+      metric: o.metric,
+      observedValue: o.observedValue,
+      threshold: { min: o.thresholdMin, max: o.thresholdMax },
+      baseline: o.baselineMean === null ? null : { mean: o.baselineMean, stdDev: o.baselineStdDev },
+      windowStart: o.windowStart,
+      windowEnd: o.windowEnd,
+      sampleRecordIds: o.sampleRecordIds,
+      openedAt: known?.openedAt ?? o.openedAt,
+      status: 'open',
+    });
+    if (map.size > maxIssues) {
+      const victim = [...map.values()].find((i) => i.status === 'resolved') ?? map.values().next().value;
+      if (victim) map.delete(victim.issueId);
+    }
+  }
+
+  function resolved(r: QualityIssueResolved): void {
+    const map = issuesOf(r.pipelineId);
+    const known = map.get(r.issueId);
+    if (!known) return;
+    map.set(r.issueId, { ...known, status: 'resolved', resolution: { reason: r.resolution, by: r.resolvedBy, windowStart: r.windowStart, at: r.resolvedAt } });
+  }
+
+  const reader = createTopicReader({
+    kafka,
+    topics: [topic],
+    groupPrefix: `${topicPrefix}.quality-view`,
+    logger,
+    async onMessage(message, where) {
+      if (!message.value) return;
+      const type = headersToStrings(message.headers)[Headers.eventType];
+      if (type !== undefined && !WANTED.has(type)) return;
+      const decoded = await decodeForView(codec, message.value, { logger, isClosed: () => closed, where: { ...where, offset: message.offset } });
+      if (!decoded) return;
+      if (decoded.type === TYPES.windowClosed) addWindow(decoded.value as QualityWindowClosed);
+      else if (decoded.type === TYPES.issueOpened) opened(decoded.value as QualityIssueOpened);
+      else if (decoded.type === TYPES.issueResolved) resolved(decoded.value as QualityIssueResolved);
+    },
+  });
+
+  return {
+    start: () => reader.start(),
+    get caughtUp() {
+      return reader.caughtUp;
+    },
+    windows(pipelineId, range = {}) {
+      const bySize = windows.get(pipelineId)?.get(range.windowMs ?? MINUTE);
+      if (!bySize) return [];
+      const from = range.from ?? Number.NEGATIVE_INFINITY;
+      const to = range.to ?? Number.POSITIVE_INFINITY;
+      return [...bySize.values()].filter((w) => w.windowEnd > from && w.windowStart < to).sort((a, b) => a.windowStart - b.windowStart);
+    },
+    issues(pipelineId, status) {
+      const all = [...(issues.get(pipelineId)?.values() ?? [])];
+      return all.filter((i) => status === undefined || i.status === status).sort((a, b) => b.windowStart - a.windowStart || a.issueId.localeCompare(b.issueId));
+    },
+    issue: (pipelineId, issueId) => issues.get(pipelineId)?.get(issueId),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await reader.close();
+    },
+  };
+}
