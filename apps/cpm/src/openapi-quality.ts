@@ -13,8 +13,8 @@ const time = (name: string, description: string) => ({ name, in: 'query' as cons
 const notFound = err('No such pipeline (`TRIB_PIPELINE_NOT_FOUND`)');
 const badQuery = err('A query parameter is invalid (`TRIB_REQUEST_INVALID`): times, a range over 7 days, window, status');
 
-function op(operationId: string, summary: string, responses: Responses, extra: Partial<OperationObject> = {}): OperationObject {
-  return { operationId, summary, tags: ['quality'], security: [{ apiKey: [] }], 'x-required-role': 'viewer', responses: { ...responses, ...auth }, ...extra };
+function op(operationId: string, summary: string, responses: Responses, extra: Partial<OperationObject> = {}, role: 'viewer' | 'operator' = 'viewer'): OperationObject {
+  return { operationId, summary, tags: ['quality'], security: [{ apiKey: [] }], 'x-required-role': role, responses: { ...responses, ...auth }, ...extra };
 }
 
 /** The quality routes (docs/cpm.md, "Quality"). */
@@ -65,6 +65,35 @@ export const qualityPaths: Paths = {
       'One quality issue with its evidence',
       { '200': json('The issue', ref('QualityIssue')), '404': err('No such pipeline or issue (`TRIB_PIPELINE_NOT_FOUND`, `TRIB_ISSUE_NOT_FOUND`)') },
       { parameters: [idParam, { name: 'issueId', in: 'path', required: true, schema: { type: 'string' } }] },
+    ),
+  },
+  '/api/v1/pipelines/{id}/quality/dry-run': {
+    post: op(
+      'dryRunQualityRules',
+      "Previews records on a processor with proposed quality rules (or the stored ones): outputs, errors, and what the quality manager would do; nothing is saved",
+      {
+        '200': json('The preview with `quality`: validated, warned, quarantined, verdicts', { type: 'object' }),
+        '400': err('No records, rules not an object, or invalid rules (`TRIB_REQUEST_INVALID`, `TRIB_DEFINITION_INVALID` naming each rule and field)'),
+        '404': notFound,
+        '413': err('Too many records (`TRIB_REQUEST_TOO_LARGE`)'),
+        '503': err('No processor could preview (`TRIB_NO_PROCESSOR`)'),
+      },
+      {
+        parameters: [idParam],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['records'],
+                properties: { records: { type: 'array' }, rules: { type: 'object', description: 'A quality section (docs/quality-rules.md); default the stored one' } },
+              },
+            },
+          },
+        },
+      },
+      'operator',
     ),
   },
   '/api/v1/pipelines/{id}/quality/report': {

@@ -290,6 +290,27 @@ describe('pipeline routes', () => {
       await request(app).post('/api/v1/pipelines/orders/preview').set(as(keys.operator)).send({ records: [] }).expect(503);
     });
 
+    it('dry-runs quality rules on a processor: the stored definition with the proposed rules, nothing saved', async () => {
+      const rules = { rules: [{ id: 'total-cap', type: 'in_range', field: 'id', max: 10 }] };
+      const res = await request(app).post('/api/v1/pipelines/orders/quality/dry-run').set(as(keys.operator)).send({ records: [{ id: 1 }], rules }).expect(200);
+      // The fake processor echoes what it was sent.
+      const sentBody = (res.body as { output: { records: unknown[]; definition: { id: string; quality: unknown } } }).output;
+      expect(sentBody.records).to.deep.equal([{ id: 1 }]);
+      expect(sentBody.definition).to.include({ id: 'orders' });
+      expect(sentBody.definition.quality).to.deep.equal(rules);
+      expect(sent).to.have.length(0);
+      const bad = await request(app)
+        .post('/api/v1/pipelines/orders/quality/dry-run')
+        .set(as(keys.operator))
+        .send({ records: [], rules: { rules: [{ id: 'r', type: 'in_range', field: 'nope', max: 1 }] } })
+        .expect(400);
+      const error = expectErrorShape(bad.body);
+      expect(error.code).to.equal('TRIB_DEFINITION_INVALID');
+      expect(JSON.stringify(error.details)).to.include('rule \\"r\\"');
+      await request(app).post('/api/v1/pipelines/orders/quality/dry-run').set(as(keys.operator)).send({ records: [], rules: [] }).expect(400);
+      await request(app).post('/api/v1/pipelines/orders/quality/dry-run').set(as(keys.viewer)).send({ records: [] }).expect(403);
+    });
+
     it('pause and resume call every processor running the pipeline', async () => {
       const res = await request(app).post('/api/v1/pipelines/orders/pause').set(as(keys.operator)).expect(200);
       const procs = (res.body as { processors: { processorId: string; ok: boolean }[] }).processors;

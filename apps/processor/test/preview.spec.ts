@@ -34,4 +34,23 @@ describe('previewRecords', () => {
     expect(previewRecords(definition, [order()]).output).to.have.length(1);
     expect(previewRecords(definition, [order()]).output).to.have.length(1);
   });
+
+  it("judges the outputs by the definition's quality rules: a dry run of what the quality manager would do", () => {
+    const withRules = ordersDefinition('preview-rules', {
+      quality: {
+        rules: [
+          { id: 'big-order', type: 'in_range', field: 'total', max: 50 },
+          { id: 'eu-only', type: 'in_set', field: 'region', values: ['EU'], severity: 'warn' },
+        ],
+      },
+    });
+    const result = previewRecords(withRules, [order({ id: 'a' }), order({ id: 'b', quantity: 40 }), order({ id: 'c', country: 'US' })]);
+    expect(result.output.map((r) => r.id)).to.deep.equal(['a', 'b', 'c']);
+    expect(result.quality).to.deep.include({ validated: 2, warned: 1, quarantined: 1 });
+    expect(result.quality?.verdicts.map((v) => [v.output, v.quarantine, v.failures.map((f) => f.ruleId)])).to.deep.equal([
+      [1, true, ['big-order']],
+      [2, false, ['eu-only']],
+    ]);
+    expect(previewRecords(definition, [order()]).quality).to.equal(undefined);
+  });
 });

@@ -1,9 +1,12 @@
-import type { Express } from 'express';
+import { DefinitionError, type PipelineDefinition } from '@tributary/pipelines';
+import { checkPipelineQuality } from '@tributary/quality-rules';
+import type { Express, Response } from 'express';
 import type { ApiKeyRing } from '../auth/api-keys.js';
 import { requireRole } from '../auth/middleware.js';
 import { CpmHttpError } from '../errors.js';
 import { jsonBody } from '../http/body.js';
 import type { CpmOptions } from '../options.js';
+import { definitionInvalid } from '../pipelines/definition-body.js';
 import { existingPipeline } from '../pipelines/route-helpers.js';
 import type { DefinitionsPort, PipelineEventsPort, ProcessorView } from '../pipelines/types.js';
 import { callProcessor, type ProcessorReply } from './client.js';
@@ -31,15 +34,15 @@ function noProcessor(pipelineId: string, message: string, attempts: Attempt[], r
   return new CpmHttpError(503, 'TRIB_NO_PROCESSOR', message, { pipelineId, attempts }, { headers: { 'Retry-After': String(retryAfterSeconds) } });
 }
 
-/** Synchronous work on processors, called directly (DESIGN.md): preview, pause, resume (operator). */
+/** Synchronous work on processors, called directly (DESIGN.md): preview, quality dry run, pause, resume (operator). */
 export function registerProcessorRoutes(app: Express, deps: ProcessorRouteDeps): void {
   const { prefix, options } = deps;
   const operator = requireRole(deps.apiKeys, 'operator');
   const client = { timeoutMs: options.processorTimeoutMs, ...(deps.processorToken ? { token: deps.processorToken } : {}) };
 
-  app.post(`${prefix}/pipelines/:id/preview`, operator, ...jsonBody(options.jsonBodyMaxBytes), async (req, res) => {
-    const stored = existingPipeline(req, deps.definitions);
-    const records: unknown = (req.body as { records?: unknown } | undefined)?.records;
+  /** The `records` of a preview body, within the limit. */
+  function previewRecordsOf(body: unknown): unknown[] {
+    const records: unknown = (body as { records?: unknown } | undefined)?.records;
     if (!Array.isArray(records)) {
       throw new CpmHttpError(400, 'TRIB_REQUEST_INVALID', 'the body is { "records": [ … ] }', { field: 'records' });
     }
@@ -50,12 +53,16 @@ export function registerProcessorRoutes(app: Express, deps: ProcessorRouteDeps):
         actual: records.length,
       });
     }
-    // Any processor can preview (it compiles the definition); those running the pipeline go first.
+    return records;
+  }
+
+  /** Any processor can preview (it compiles the definition); those running the pipeline go first. */
+  async function previewOnProcessors(pipelineId: string, payload: { records: unknown[]; definition?: PipelineDefinition }, res: Response): Promise<void> {
     const all = deps.events.processors();
-    const ordered = [...all.filter((p) => p.pipelines.includes(stored.id)), ...all.filter((p) => !p.pipelines.includes(stored.id))];
+    const ordered = [...all.filter((p) => p.pipelines.includes(pipelineId)), ...all.filter((p) => !p.pipelines.includes(pipelineId))];
     const attempts: Attempt[] = [];
     for (const p of ordered) {
-      const reply = await callProcessor(p, stored.id, 'preview', { records }, client);
+      const reply = await callProcessor(p, pipelineId, 'preview', payload, client);
       if (reply.ok) {
         res.json(reply.body);
         return;
@@ -69,7 +76,31 @@ export function registerProcessorRoutes(app: Express, deps: ProcessorRouteDeps):
       }
       attempts.push({ processorId: p.processorId, url: p.url, error: reply.error });
     }
-    throw noProcessor(stored.id, ordered.length === 0 ? 'no processor is alive to preview on' : 'no processor could preview', attempts, options.retryAfterSeconds);
+    throw noProcessor(pipelineId, ordered.length === 0 ? 'no processor is alive to preview on' : 'no processor could preview', attempts, options.retryAfterSeconds);
+  }
+
+  app.post(`${prefix}/pipelines/:id/preview`, operator, ...jsonBody(options.jsonBodyMaxBytes), async (req, res) => {
+    const stored = existingPipeline(req, deps.definitions);
+    await previewOnProcessors(stored.id, { records: previewRecordsOf(req.body) }, res);
+  });
+
+  // A dry run of quality rules: the stored definition with `rules` (a `quality:` section) in place of
+  // its own, previewed on a processor; nothing is saved and nothing goes through Kafka.
+  app.post(`${prefix}/pipelines/:id/quality/dry-run`, operator, ...jsonBody(options.jsonBodyMaxBytes), async (req, res) => {
+    const stored = existingPipeline(req, deps.definitions);
+    const records = previewRecordsOf(req.body);
+    const rules: unknown = (req.body as { rules?: unknown }).rules;
+    if (rules !== undefined && (typeof rules !== 'object' || rules === null || Array.isArray(rules))) {
+      throw new CpmHttpError(400, 'TRIB_REQUEST_INVALID', 'rules is a quality section: { "rules": [ … ], "lookups"?: { … } }', { field: 'rules' });
+    }
+    const definition: PipelineDefinition = rules === undefined ? stored.definition : { ...stored.definition, quality: rules as Record<string, unknown> };
+    try {
+      checkPipelineQuality(definition);
+    } catch (err) {
+      if (err instanceof DefinitionError) throw definitionInvalid(err);
+      throw err;
+    }
+    await previewOnProcessors(stored.id, { records, definition }, res);
   });
 
   for (const action of ['pause', 'resume'] as const) {

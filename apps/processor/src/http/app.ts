@@ -1,4 +1,5 @@
 import { validateDefinition } from '@tributary/pipelines';
+import { checkPipelineQuality } from '@tributary/quality-rules';
 import { createMetricsHandler, type Logger, type TributaryMetrics } from '@tributary/observability';
 import express, { type Express, type Request } from 'express';
 import { z } from 'zod';
@@ -83,6 +84,7 @@ export function createProcessorHttp(deps: ProcessorHttpDeps): Express {
     let definition;
     if (inline !== undefined) {
       definition = validateDefinition(inline);
+      checkPipelineQuality(definition);
       if (definition.id !== id) {
         throw new ProcessorHttpError(400, 'TRIB_REQUEST_MALFORMED', `the definition's id ${definition.id} is not the pipeline ${id}`, {
           field: 'definition.id',
