@@ -13,7 +13,7 @@ const time = (name: string, description: string) => ({ name, in: 'query' as cons
 const notFound = err('No such pipeline (`TRIB_PIPELINE_NOT_FOUND`)');
 const badQuery = err('A query parameter is invalid (`TRIB_REQUEST_INVALID`): times, a range over 7 days, window, status');
 
-function op(operationId: string, summary: string, responses: Responses, extra: Partial<OperationObject> = {}, role: 'viewer' | 'operator' = 'viewer'): OperationObject {
+function op(operationId: string, summary: string, responses: Responses, extra: Partial<OperationObject> = {}, role: 'viewer' | 'operator' | 'admin' = 'viewer'): OperationObject {
   return { operationId, summary, tags: ['quality'], security: [{ apiKey: [] }], 'x-required-role': role, responses: { ...responses, ...auth }, ...extra };
 }
 
@@ -25,6 +25,32 @@ export const qualityPaths: Paths = {
       "A pipeline's rules, latest closed window, open issues and score trend (last 60 windows)",
       { '200': json('The summary', ref('QualitySummary')), '404': notFound },
       { parameters: [idParam] },
+    ),
+  },
+  '/api/v1/pipelines/{id}/quality/rules': {
+    get: op(
+      'getQualityRules',
+      "The pipeline's quality section (ETag: the definition version)",
+      { '200': json('The rules', { type: 'object', required: ['pipelineId', 'version', 'quality'], properties: { pipelineId: { type: 'string' }, version: { type: 'integer' }, quality: { type: ['object', 'null'] } } }), '404': notFound },
+      { parameters: [idParam] },
+    ),
+    put: op(
+      'putQualityRules',
+      'Replace the quality section: a new version of the definition (If-Match: "<version>" makes it conditional)',
+      {
+        '200': json('Updated', { type: 'object', required: ['pipeline'], properties: { pipeline: ref('PipelineDetail') } }),
+        '400': err('Not an object, or invalid rules (`TRIB_REQUEST_INVALID`, `TRIB_DEFINITION_INVALID` naming each rule and field)'),
+        '404': notFound,
+        '409': err('`TRIB_VERSION_CONFLICT` or the manager refused (`TRIB_COMMAND_REJECTED`)'),
+        '413': err('Body over the limit (`TRIB_REQUEST_TOO_LARGE`)'),
+        '503': err('Kafka unreachable (`TRIB_BROKER_UNREACHABLE`); nothing sent'),
+        '504': err('No answer in time (`TRIB_COMMAND_TIMEOUT`)'),
+      },
+      {
+        parameters: [idParam],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'A quality section (docs/quality-rules.md)' } } } },
+      },
+      'admin',
     ),
   },
   '/api/v1/pipelines/{id}/quality/windows': {

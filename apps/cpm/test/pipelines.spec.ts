@@ -205,6 +205,33 @@ describe('pipeline routes', () => {
       expect(expectErrorShape((await put('orders', yamlDefinition('other')).expect(400)).body).code).to.equal('TRIB_DEFINITION_INVALID');
     });
 
+    it('reads and replaces the quality rules alone, as a new version of the definition (admin)', async () => {
+      events.answer = () => {
+        definitions.put(stored('orders', 3));
+        return { type: 'tributary.pipeline.PipelineUpdated', value: { version: 3 } };
+      };
+      const rules = { rules: [{ id: 'id-present', type: 'not_null', field: 'id' }] };
+      const read = await request(app).get('/api/v1/pipelines/orders/quality/rules').set(as(keys.viewer)).expect(200);
+      expect(read.headers.etag).to.equal('"2"');
+      expect(read.body).to.include({ pipelineId: 'orders', version: 2 });
+      await request(app).put('/api/v1/pipelines/orders/quality/rules').set(as(keys.operator)).send(rules).expect(403);
+      const res = await request(app).put('/api/v1/pipelines/orders/quality/rules').set(as(keys.admin)).set('If-Match', '"2"').send(rules).expect(200);
+      expect(res.body).to.have.nested.property('pipeline.version', 3);
+      expect(sent).to.have.length(1);
+      expect(sent[0]?.value).to.include({ pipelineId: 'orders', expectedVersion: 2 });
+      const written = JSON.parse(String(sent[0]?.value.definition)) as { id: string; quality: unknown; stages: unknown[] };
+      expect(written.quality).to.deep.equal(rules);
+      expect(written.id).to.equal('orders');
+      const bad = await request(app)
+        .put('/api/v1/pipelines/orders/quality/rules')
+        .set(as(keys.admin))
+        .send({ rules: [{ id: 'price-range', type: 'in_range', field: 'nope', min: 0 }] })
+        .expect(400);
+      expect(expectErrorShape(bad.body).code).to.equal('TRIB_DEFINITION_INVALID');
+      expect((await request(app).put('/api/v1/pipelines/orders/quality/rules').set(as(keys.admin)).set('If-Match', '"1"').send(rules).expect(409)).status).to.equal(409);
+      expect(sent).to.have.length(1);
+    });
+
     it('DELETE 200 { pipelineId, deleted }; 404 unknown; 403 operator', async () => {
       events.answer = () => {
         definitions.remove('orders');

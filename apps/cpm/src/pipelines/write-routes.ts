@@ -1,4 +1,5 @@
-import type { PipelineDefinition } from '@tributary/pipelines';
+import { DefinitionError, type PipelineDefinition } from '@tributary/pipelines';
+import { checkPipelineQuality } from '@tributary/quality-rules';
 import type { Express, Response } from 'express';
 import type { ApiKeyRing } from '../auth/api-keys.js';
 import { principal, requireRole } from '../auth/middleware.js';
@@ -7,7 +8,7 @@ import { jsonBody, textBody } from '../http/body.js';
 import { requestLocals } from '../http/request-context.js';
 import type { CpmOptions } from '../options.js';
 import { COMMAND, type CommandBus, EVENT } from './commands.js';
-import { definitionFromBody, expectedVersionFrom } from './definition-body.js';
+import { definitionFromBody, definitionInvalid, expectedVersionFrom } from './definition-body.js';
 import { existingPipeline, optionalString, pipelineIdParam, setVersionTag } from './route-helpers.js';
 import type { DefinitionsPort, PipelineEvent, PipelineEventsPort, StoredPipeline } from './types.js';
 import { awaitDefinitions, detailOf } from './views.js';
@@ -111,6 +112,41 @@ export function registerPipelineWriteRoutes(app: Express, deps: PipelineWriteDep
         pipelineId,
         definition: JSON.stringify(definition),
         expectedVersion: expectedVersion ?? null,
+        requestedBy: principal(res),
+        requestedAt: Date.now(),
+      },
+      priority: definition.priority,
+      correlationId: requestId,
+      answeredBy: [EVENT.updated],
+    });
+    await answerWithVersion(res, 200, event, definition, current);
+  });
+
+  // The quality rules alone: a new version of the definition with this `quality:` section
+  // (`{ "rules": [] }` checks nothing).
+  app.put(`${prefix}/pipelines/:id/quality/rules`, admin, ...jsonBody(options.definitionMaxBytes), async (req, res) => {
+    const { requestId } = requestLocals(res);
+    const current = existingPipeline(req, definitions);
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new CpmHttpError(400, 'TRIB_REQUEST_INVALID', 'the body is a quality section { "rules": [ … ], "lookups"?: { … } }', {});
+    }
+    const expectedVersion = expectedVersionFrom(req);
+    if (expectedVersion !== undefined && expectedVersion !== current.version) throw versionConflict(current.id, expectedVersion, current.version);
+    const definition: PipelineDefinition = { ...current.definition, quality: body as Record<string, unknown> };
+    try {
+      checkPipelineQuality(definition);
+    } catch (err) {
+      if (err instanceof DefinitionError) throw definitionInvalid(err);
+      throw err;
+    }
+    const event = await commands.send({
+      type: COMMAND.update,
+      pipelineId: current.id,
+      value: {
+        pipelineId: current.id,
+        definition: JSON.stringify(definition),
+        expectedVersion: expectedVersion ?? current.version,
         requestedBy: principal(res),
         requestedAt: Date.now(),
       },

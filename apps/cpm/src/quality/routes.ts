@@ -51,6 +51,12 @@ export function registerQualityRoutes(app: Express, deps: QualityRouteDeps): voi
     });
   });
 
+  app.get(`${prefix}/pipelines/:id/quality/rules`, viewer, (req, res) => {
+    const stored = existingPipeline(req, deps.definitions);
+    res.setHeader('ETag', `"${stored.version}"`);
+    res.json({ pipelineId: stored.id, version: stored.version, quality: stored.definition.quality ?? null });
+  });
+
   app.get(`${prefix}/pipelines/:id/quality/windows`, viewer, (req, res) => {
     const stored = existingPipeline(req, deps.definitions);
     const { from, to } = timeRange(req, HOUR);
