@@ -137,6 +137,26 @@ describe('event codec against the schema registry (integration)', () => {
     expect(await registryGet(`/subjects/${subject}/versions`)).to.deep.equal([1]);
   });
 
+  it('registers a new subject from several processes at once (a race for its compatibility rule)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const topic = uniqueName('it-race');
+      // Separate clients, as separate processes would be: no shared cache of ids or subjects.
+      const clients = Array.from({ length: 4 }, () => createSchemaRegistryClient({ url }));
+      try {
+        const ids = await Promise.all(
+          clients.map(async (client) => {
+            const bytes = await createEventCodec({ registry: client }).encode(topic, 'tributary.pipeline.PipelineCreated', samples['tributary.pipeline.PipelineCreated']);
+            return bytes.readUInt32BE(1);
+          }),
+        );
+        expect(new Set(ids).size, `round ${round}`).to.equal(1);
+        expect(await registryGet(`/config/${topic}-tributary.pipeline.PipelineCreated`)).to.deep.equal({ compatibilityLevel: 'BACKWARD_TRANSITIVE' });
+      } finally {
+        await Promise.all(clients.map((c) => c.close()));
+      }
+    }
+  });
+
   describe('schema evolution', () => {
     const topic = uniqueName('it-codec-evolution');
     const subject = `${topic}-${FOO}`;

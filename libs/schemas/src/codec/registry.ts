@@ -116,6 +116,16 @@ export function createSchemaRegistryClient(options: SchemaRegistryClientOptions)
       try {
         return await registerWith(subject, schema, wanted, true);
       } catch (err) {
+        if (isCompatibilityRuleRace(err)) {
+          // Another process registered the subject's first version at the same moment and set its
+          // compatibility rule first (Apicurio answers 409 where Confluent's PUT /config is
+          // idempotent): the rule is there, so register without setting it.
+          try {
+            return await registerWith(subject, schema, wanted, false);
+          } catch (retryErr) {
+            throw registrationFailure(retryErr, subject, wanted);
+          }
+        }
         if (isLibraryError(err, 'ConfluentSchemaRegistryCompatibilityError')) {
           // The subject exists with a level its owner chose. Keep it: the codec has already checked
           // BACKWARD_TRANSITIVE itself, and the registry still enforces the owner's level.
@@ -167,4 +177,9 @@ function asCompatibility(level: string): COMPATIBILITY {
   const known = Object.values(COMPATIBILITY) as string[];
   if (!known.includes(level)) throw new RegistryRequestError(`Unknown compatibility level ${level}`, undefined);
   return level as COMPATIBILITY;
+}
+
+/** Apicurio's refusal to create a subject's compatibility rule that a concurrent registration just created. */
+function isCompatibilityRuleRace(err: unknown): boolean {
+  return err instanceof Error && /rule named 'COMPATIBILITY' already exists/i.test(err.message);
 }
