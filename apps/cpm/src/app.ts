@@ -110,7 +110,17 @@ export function createCpmApp(deps: CpmAppDeps): Express {
   registerPipelineWriteRoutes(app, routeDeps);
   registerRunRoutes(app, routeDeps);
   registerProcessorRoutes(app, { ...routeDeps, ...(deps.processorToken ? { processorToken: deps.processorToken } : {}) });
-  registerQualityRoutes(app, { prefix: API_PREFIX, apiKeys: deps.apiKeys, definitions: deps.definitions, quality: deps.quality });
+  registerQualityRoutes(app, {
+    prefix: API_PREFIX,
+    apiKeys: deps.apiKeys,
+    definitions: deps.definitions,
+    quality: deps.quality,
+    publisher: deps.publisher,
+    kafkaProbe: deps.kafkaProbe,
+    commandsTopic: controlTopicCatalog({ prefix: deps.config.topicPrefix }).commands.quality.name,
+    jsonBodyMaxBytes: options.jsonBodyMaxBytes,
+    retryAfterSeconds: options.retryAfterSeconds,
+  });
   app.get(`${API_PREFIX}/events`, requireRole(deps.apiKeys, 'viewer'), deps.eventStreams.handler());
 
   app.use(routeNotFound());

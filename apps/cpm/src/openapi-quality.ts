@@ -122,6 +122,52 @@ export const qualityPaths: Paths = {
       'operator',
     ),
   },
+  '/api/v1/pipelines/{id}/quarantine/redrive': {
+    post: op(
+      'redriveQuarantine',
+      "Re-judge a range of the pipeline's quarantine by its current rules: passing records to .validated, the rest back to .quarantine, each once (docs/quality.md)",
+      {
+        '202': json('Accepted; follow it at Location', { type: 'object', required: ['redriveId', 'status'], properties: { redriveId: { type: 'string' }, status: { type: 'string', enum: ['requested'] } } }),
+        '400': err('`from`/`until` not ISO-8601, or `until` not after `from` (`TRIB_REQUEST_INVALID`)'),
+        '404': notFound,
+        '503': err('Kafka unreachable (`TRIB_BROKER_UNREACHABLE`); nothing sent'),
+      },
+      {
+        parameters: [idParam],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  from: { type: 'string', format: 'date-time', description: 'Records written to .quarantine from then (default: where the last redrive ended)' },
+                  until: { type: 'string', format: 'date-time', description: 'Until then (default: now)' },
+                },
+              },
+            },
+          },
+        },
+      },
+      'operator',
+    ),
+  },
+  '/api/v1/pipelines/{id}/quarantine/redrives': {
+    get: op(
+      'listQuarantineRedrives',
+      'Redrives of the pipeline, newest first',
+      { '200': json('The redrives', { type: 'object', required: ['redrives'], properties: { redrives: { type: 'array', items: ref('QuarantineRedrive') } } }), '404': notFound },
+      { parameters: [idParam] },
+    ),
+  },
+  '/api/v1/pipelines/{id}/quarantine/redrives/{redriveId}': {
+    get: op(
+      'getQuarantineRedrive',
+      'One redrive: its ranges and the records moved so far',
+      { '200': json('The redrive', ref('QuarantineRedrive')), '404': err('No such pipeline, or the redrive is not planned yet (`TRIB_PIPELINE_NOT_FOUND`, `TRIB_REDRIVE_NOT_FOUND`)') },
+      { parameters: [idParam, { name: 'redriveId', in: 'path', required: true, schema: { type: 'string' } }] },
+    ),
+  },
   '/api/v1/pipelines/{id}/quality/report': {
     get: op(
       'getQualityReport',
@@ -149,6 +195,21 @@ export const qualityPaths: Paths = {
 const nullableNumber = { type: ['number', 'null'] };
 
 export const qualitySchemas: Record<string, SchemaObject> = {
+  QuarantineRedrive: {
+    type: 'object',
+    required: ['redriveId', 'status', 'pipelineVersion', 'validated', 'requarantined', 'ranges', 'startedAt'],
+    properties: {
+      redriveId: { type: 'string' },
+      status: { type: 'string', enum: ['running', 'completed'] },
+      pipelineVersion: { type: 'integer' },
+      validated: { type: 'integer', description: 'Records moved to .validated so far' },
+      requarantined: { type: 'integer', description: 'Records written back to .quarantine so far' },
+      ranges: { type: 'array', items: { type: 'object', properties: { partition: { type: 'integer' }, startOffset: { type: 'integer' }, endOffset: { type: 'integer' } } } },
+      requestedBy: { type: 'string' },
+      startedAt: { type: 'string', format: 'date-time' },
+      completedAt: { type: 'string', format: 'date-time' },
+    },
+  },
   QualityWindow: {
     type: 'object',
     required: ['windowStart', 'windowEnd', 'records', 'quarantined', 'score', 'completeness', 'validity', 'expectations'],

@@ -1,4 +1,4 @@
-import type { QualityIssueEntry, QualityWindowEntry } from '@tributary/pipeline-state';
+import type { QualityIssueEntry, QualityWindowEntry, QuarantineRedriveEntry } from '@tributary/pipeline-state';
 import type { QualityPort } from '../src/quality/types.js';
 import { parseDefinition } from '@tributary/pipelines';
 import { createLogger } from '@tributary/observability';
@@ -95,6 +95,15 @@ export function fakeStreams(events: PipelineEventsPort, options: { maxEventStrea
 export class FakeQuality implements QualityPort {
   readonly closed: QualityWindowEntry[] = [];
   readonly all: QualityIssueEntry[] = [];
+  readonly redriveList: QuarantineRedriveEntry[] = [];
+
+  redrives(pipelineId: string): QuarantineRedriveEntry[] {
+    return this.redriveList.filter((r) => r.pipelineId === pipelineId);
+  }
+
+  redrive(pipelineId: string, redriveId: string): QuarantineRedriveEntry | undefined {
+    return this.redriveList.find((r) => r.pipelineId === pipelineId && r.redriveId === redriveId);
+  }
 
   windows(pipelineId: string, range: { from?: number; to?: number; windowMs?: number } = {}): QualityWindowEntry[] {
     const size = range.windowMs ?? 60_000;

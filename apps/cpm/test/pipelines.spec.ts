@@ -468,6 +468,40 @@ describe('pipeline routes', () => {
       expect(markdown.text).to.include('orders').and.include('total-reviewable');
     });
 
+    it('accepts a quarantine redrive (operator) as a RedriveQuarantine command, and shows its progress (viewer)', async () => {
+      const post = (body: unknown, key = keys.operator) => request(app).post('/api/v1/pipelines/orders/quarantine/redrive').set(as(key)).send(body as object);
+      const res = await post({ from: '2026-12-01T10:00:00Z', until: '2026-12-01T11:00:00Z' }).expect(202);
+      const { redriveId } = res.body as { redriveId: string };
+      expect(res.headers.location).to.equal(`/api/v1/pipelines/orders/quarantine/redrives/${redriveId}`);
+      expect(sent).to.have.length(1);
+      expect(sent[0]).to.deep.include({ topic: 'tt.quality.commands', type: 'tributary.quality.RedriveQuarantine' });
+      expect(sent[0]?.value).to.include({ pipelineId: 'orders', redriveId, fromTime: Date.parse('2026-12-01T10:00:00Z'), untilTime: Date.parse('2026-12-01T11:00:00Z') });
+      expect(sent[0]?.options).to.deep.include({ key: 'orders', priority: 'normal' });
+      expect(expectErrorShape((await post({ from: '2026-12-01T11:00:00Z', until: '2026-12-01T10:00:00Z' }).expect(400)).body).code).to.equal('TRIB_REQUEST_INVALID');
+      expect(expectErrorShape((await post({ from: 'soon' }).expect(400)).body).code).to.equal('TRIB_REQUEST_INVALID');
+      await post({}, keys.viewer).expect(403);
+      kafkaUp = false;
+      expect(expectErrorShape((await post({}).expect(503)).body).code).to.equal('TRIB_BROKER_UNREACHABLE');
+      expect(sent).to.have.length(1);
+
+      const follow = (path = '') => request(app).get(`/api/v1/pipelines/orders/quarantine/redrives${path}`).set(as(keys.viewer));
+      expect(expectErrorShape((await follow(`/${redriveId}`).expect(404)).body).code).to.equal('TRIB_REDRIVE_NOT_FOUND');
+      quality.redriveList.push({
+        pipelineId: 'orders',
+        redriveId,
+        pipelineVersion: 2,
+        ranges: [{ partition: 0, startOffset: 0, endOffset: 40 }],
+        status: 'completed',
+        validated: 30,
+        requarantined: 10,
+        requestedBy: 'apikey:operator:x',
+        startedAt: t0,
+        completedAt: t0 + MINUTE,
+      });
+      expect((await follow(`/${redriveId}`).expect(200)).body).to.include({ status: 'completed', validated: 30, requarantined: 10 });
+      expect(((await follow().expect(200)).body as { redrives: unknown[] }).redrives).to.have.length(1);
+    });
+
     it('needs a key, and 404s an unknown pipeline', async () => {
       await request(app).get('/api/v1/pipelines/orders/quality').expect(401);
       expect(expectErrorShape((await request(app).get('/api/v1/pipelines/nope/quality').set(as(keys.viewer)).expect(404)).body).code).to.equal('TRIB_PIPELINE_NOT_FOUND');

@@ -34,4 +34,4 @@ export type {
 export { pipelineStateSource } from './running/index.js';
 export type { PipelineSource, PipelineStateSourceDeps, PipelineVersion, RunningPipeline } from './running/index.js';
 export { createQualityView, qualityViewDefaults } from './quality/index.js';
-export type { QualityIssueEntry, QualityView, QualityViewOptions, QualityWindowEntry } from './quality/index.js';
+export type { QualityIssueEntry, QualityView, QualityViewOptions, QualityWindowEntry, QuarantineRedriveEntry } from './quality/index.js';

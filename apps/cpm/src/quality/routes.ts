@@ -1,9 +1,14 @@
 import { buildQualityReport, qualityTrend, renderQualityReportMarkdown, type QualityWindowMetrics } from '@tributary/quality-metrics';
-import type { QualityIssueEntry } from '@tributary/pipeline-state';
+import { randomUUID } from 'node:crypto';
+import type { Publisher } from '@tributary/broker';
+import type { QualityIssueEntry, QuarantineRedriveEntry } from '@tributary/pipeline-state';
 import type { Express, Request } from 'express';
 import type { ApiKeyRing } from '../auth/api-keys.js';
-import { requireRole } from '../auth/middleware.js';
+import { principal, requireRole } from '../auth/middleware.js';
 import { CpmHttpError } from '../errors.js';
+import type { ReachabilityProbe } from '../health/probes.js';
+import { jsonBody } from '../http/body.js';
+import { requestLocals } from '../http/request-context.js';
 import { existingPipeline } from '../pipelines/route-helpers.js';
 import type { DefinitionsPort } from '../pipelines/types.js';
 import { toQualityIssue, windowMetrics } from './report.js';
@@ -14,6 +19,12 @@ export interface QualityRouteDeps {
   apiKeys: ApiKeyRing;
   definitions: Pick<DefinitionsPort, 'get'>;
   quality: QualityPort;
+  publisher: Pick<Publisher, 'publish'>;
+  kafkaProbe: ReachabilityProbe;
+  /** `<prefix>.quality.commands`. */
+  commandsTopic: string;
+  jsonBodyMaxBytes: number;
+  retryAfterSeconds: number;
 }
 
 const MINUTE = 60_000;
@@ -83,6 +94,47 @@ export function registerQualityRoutes(app: Express, deps: QualityRouteDeps): voi
     res.json(issueView(issue));
   });
 
+  // A redrive is long work: the command is accepted at once (202) and followed at its Location.
+  app.post(`${prefix}/pipelines/:id/quarantine/redrive`, requireRole(deps.apiKeys, 'operator'), ...jsonBody(deps.jsonBodyMaxBytes), async (req, res) => {
+    const stored = existingPipeline(req, deps.definitions);
+    const fromTime = timeParamOf(req.body, 'from');
+    const untilTime = timeParamOf(req.body, 'until');
+    if (fromTime !== null && untilTime !== null && untilTime <= fromTime) {
+      throw new CpmHttpError(400, 'TRIB_REQUEST_INVALID', 'until must be after from', { from: iso(fromTime), until: iso(untilTime) });
+    }
+    const retryAfter = { 'Retry-After': String(deps.retryAfterSeconds) };
+    try {
+      await deps.kafkaProbe.check();
+    } catch (err) {
+      throw new CpmHttpError(503, 'TRIB_BROKER_UNREACHABLE', 'Kafka is unreachable; nothing was sent, retry later', {}, { cause: err, headers: retryAfter });
+    }
+    const redriveId = randomUUID();
+    await deps.publisher.publish(
+      deps.commandsTopic,
+      'tributary.quality.RedriveQuarantine',
+      { pipelineId: stored.id, redriveId, fromTime, untilTime, requestedBy: principal(res), requestedAt: Date.now() },
+      // One priority for every quality command of a pipeline: they stay in order in one partition.
+      { key: stored.id, priority: 'normal', correlationId: requestLocals(res).requestId },
+    );
+    res.location(`${prefix}/pipelines/${stored.id}/quarantine/redrives/${redriveId}`);
+    res.status(202).json({ redriveId, status: 'requested' });
+  });
+
+  app.get(`${prefix}/pipelines/:id/quarantine/redrives`, viewer, (req, res) => {
+    const stored = existingPipeline(req, deps.definitions);
+    res.json({ redrives: quality.redrives(stored.id).map(redriveView) });
+  });
+
+  app.get(`${prefix}/pipelines/:id/quarantine/redrives/:redriveId`, viewer, (req, res) => {
+    const stored = existingPipeline(req, deps.definitions);
+    const redriveId = String(req.params.redriveId);
+    const redrive = quality.redrive(stored.id, redriveId);
+    if (!redrive) {
+      throw new CpmHttpError(404, 'TRIB_REDRIVE_NOT_FOUND', `pipeline ${stored.id} has no started redrive ${JSON.stringify(redriveId)} (a just-requested one appears once the quality manager plans it)`, { redriveId });
+    }
+    res.json(redriveView(redrive));
+  });
+
   app.get(`${prefix}/pipelines/:id/quality/report`, viewer, (req, res) => {
     const stored = existingPipeline(req, deps.definitions);
     const { from, to } = timeRange(req, 24 * HOUR);
@@ -139,6 +191,29 @@ function issueView(i: QualityIssueEntry) {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+function redriveView(r: QuarantineRedriveEntry) {
+  return {
+    redriveId: r.redriveId,
+    status: r.status,
+    pipelineVersion: r.pipelineVersion,
+    validated: r.validated,
+    requarantined: r.requarantined,
+    ranges: r.ranges,
+    requestedBy: r.requestedBy,
+    startedAt: iso(r.startedAt),
+    ...(r.completedAt === undefined ? {} : { completedAt: iso(r.completedAt) }),
+  };
+}
+
+/** An optional ISO-8601 time of a JSON body, as epoch ms or null. */
+function timeParamOf(body: unknown, name: string): number | null {
+  const value: unknown = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  if (value === undefined || value === null) return null;
+  const ms = typeof value === 'string' && value.length <= 40 ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw new CpmHttpError(400, 'TRIB_REQUEST_INVALID', `${name} must be an ISO-8601 time`, { field: name });
+  return ms;
+}
 
 /** `?from=&to=` (ISO-8601); `to` defaults to now and `from` to `to − fallbackMs`. */
 function timeRange(req: Request, fallbackMs: number): { from: number; to: number } {

@@ -1,2 +1,2 @@
 export { createQualityView, qualityViewDefaults } from './view.js';
-export type { QualityIssueEntry, QualityView, QualityViewOptions, QualityWindowEntry } from './types.js';
+export type { QualityIssueEntry, QualityView, QualityViewOptions, QualityWindowEntry, QuarantineRedriveEntry } from './types.js';

@@ -37,6 +37,21 @@ export interface QualityIssueEntry {
   readonly resolution?: { readonly reason: string; readonly by: string | null; readonly windowStart: number | null; readonly at: number };
 }
 
+/** A redrive of a pipeline's quarantine, as its events tell it. */
+export interface QuarantineRedriveEntry {
+  readonly pipelineId: string;
+  readonly redriveId: string;
+  readonly pipelineVersion: number;
+  readonly ranges: readonly { readonly partition: number; readonly startOffset: number; readonly endOffset: number }[];
+  readonly status: 'running' | 'completed';
+  /** Records moved so far: to `.validated`, and back to `.quarantine`. */
+  readonly validated: number;
+  readonly requarantined: number;
+  readonly requestedBy: string;
+  readonly startedAt: number;
+  readonly completedAt?: number;
+}
+
 export interface QualityViewOptions extends ViewOptions {
   /** Closed windows kept per pipeline and window size, newest first forgotten last. Default 10,080 (a week of minutes). */
   readonly maxWindows?: number;
@@ -53,5 +68,8 @@ export interface QualityView {
   /** Issues of a pipeline, newest first; `status` filters. */
   issues(pipelineId: string, status?: 'open' | 'resolved'): QualityIssueEntry[];
   issue(pipelineId: string, issueId: string): QualityIssueEntry | undefined;
+  /** Redrives of a pipeline's quarantine, newest first. */
+  redrives(pipelineId: string): QuarantineRedriveEntry[];
+  redrive(pipelineId: string, redriveId: string): QuarantineRedriveEntry | undefined;
   close(): Promise<void>;
 }

@@ -1,21 +1,31 @@
 import { Headers, headersToStrings, silentLogger } from '@tributary/broker';
-import type { QualityIssueOpened, QualityIssueResolved, QualityWindowClosed } from '@tributary/schemas';
+import type {
+  QualityIssueOpened,
+  QualityIssueResolved,
+  QualityWindowClosed,
+  QuarantineRedriveCompleted,
+  QuarantineRedriveProgressed,
+  QuarantineRedriveStarted,
+} from '@tributary/schemas';
 import { createTopicReader, decodeForView } from '../topic-reader/index.js';
 import { checkViewOptions } from '../view-options.js';
-import type { QualityIssueEntry, QualityView, QualityViewOptions, QualityWindowEntry } from './types.js';
+import type { QualityIssueEntry, QualityView, QualityViewOptions, QualityWindowEntry, QuarantineRedriveEntry } from './types.js';
 
 const MINUTE = 60_000;
 const TYPES = {
   windowClosed: 'tributary.quality.QualityWindowClosed',
   issueOpened: 'tributary.quality.QualityIssueOpened',
   issueResolved: 'tributary.quality.QualityIssueResolved',
+  redriveStarted: 'tributary.quality.QuarantineRedriveStarted',
+  redriveProgressed: 'tributary.quality.QuarantineRedriveProgressed',
+  redriveCompleted: 'tributary.quality.QuarantineRedriveCompleted',
 } as const;
 const WANTED = new Set<string>(Object.values(TYPES));
 
 export const qualityViewDefaults = Object.freeze({ maxWindows: 10_080, maxIssues: 1_000 });
 
 /**
- * The quality read model: closed windows and issues per pipeline, from `<prefix>.quality.events`
+ * The quality read model: closed windows, issues and quarantine redrives per pipeline, from `<prefix>.quality.events`
  * read from the beginning. The window deltas on the same topic are skipped by their `event-type`
  * header, without decoding. A repeated window or issue event (the tracker may publish one again
  * after a crash) replaces the first: same window start, same issue id.
@@ -30,7 +40,38 @@ export function createQualityView(options: QualityViewOptions): QualityView {
   /** pipeline → window size → window start → window (Map order: insertion, mostly time order). */
   const windows = new Map<string, Map<number, Map<number, QualityWindowEntry>>>();
   const issues = new Map<string, Map<string, QualityIssueEntry>>();
+  const redrives = new Map<string, Map<string, QuarantineRedriveEntry>>();
   let closed = false;
+
+  function redriveStarted(r: QuarantineRedriveStarted): void {
+    let map = redrives.get(r.pipelineId);
+    if (!map) redrives.set(r.pipelineId, (map = new Map<string, QuarantineRedriveEntry>()));
+    if (map.has(r.redriveId)) return; // a repeat
+    map.set(r.redriveId, {
+      pipelineId: r.pipelineId,
+      redriveId: r.redriveId,
+      pipelineVersion: r.pipelineVersion,
+      ranges: r.ranges.map((x) => ({ partition: x.partition, startOffset: x.startOffset, endOffset: x.endOffset })),
+      status: 'running',
+      validated: 0,
+      requarantined: 0,
+      requestedBy: r.requestedBy,
+      startedAt: r.startedAt,
+    });
+  }
+
+  function redriveProgressed(p: QuarantineRedriveProgressed): void {
+    const known = redrives.get(p.pipelineId)?.get(p.redriveId);
+    if (!known || known.status === 'completed') return;
+    // Each Progressed is one committed transaction's counts (written in it): a sum, exactly once.
+    redrives.get(p.pipelineId)!.set(p.redriveId, { ...known, validated: known.validated + p.validated, requarantined: known.requarantined + p.requarantined });
+  }
+
+  function redriveCompleted(c: QuarantineRedriveCompleted): void {
+    const known = redrives.get(c.pipelineId)?.get(c.redriveId);
+    if (!known) return;
+    redrives.get(c.pipelineId)!.set(c.redriveId, { ...known, status: 'completed', validated: c.validated, requarantined: c.requarantined, completedAt: c.completedAt });
+  }
 
   function addWindow(w: QualityWindowClosed): void {
     let sizes = windows.get(w.pipelineId);
@@ -119,6 +160,9 @@ export function createQualityView(options: QualityViewOptions): QualityView {
       if (decoded.type === TYPES.windowClosed) addWindow(decoded.value as QualityWindowClosed);
       else if (decoded.type === TYPES.issueOpened) opened(decoded.value as QualityIssueOpened);
       else if (decoded.type === TYPES.issueResolved) resolved(decoded.value as QualityIssueResolved);
+      else if (decoded.type === TYPES.redriveStarted) redriveStarted(decoded.value as QuarantineRedriveStarted);
+      else if (decoded.type === TYPES.redriveProgressed) redriveProgressed(decoded.value as QuarantineRedriveProgressed);
+      else if (decoded.type === TYPES.redriveCompleted) redriveCompleted(decoded.value as QuarantineRedriveCompleted);
     },
   });
 
@@ -139,6 +183,8 @@ export function createQualityView(options: QualityViewOptions): QualityView {
       return all.filter((i) => status === undefined || i.status === status).sort((a, b) => b.windowStart - a.windowStart || a.issueId.localeCompare(b.issueId));
     },
     issue: (pipelineId, issueId) => issues.get(pipelineId)?.get(issueId),
+    redrives: (pipelineId) => [...(redrives.get(pipelineId)?.values() ?? [])].sort((a, b) => b.startedAt - a.startedAt),
+    redrive: (pipelineId, redriveId) => redrives.get(pipelineId)?.get(redriveId),
     async close() {
       if (closed) return;
       closed = true;
