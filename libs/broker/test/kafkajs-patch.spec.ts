@@ -3,7 +3,8 @@
  * encoder and decoder to handle headers in place, its varint writers to write bytes in place, and its grouping of a send's messages by partition
  * to append in place (both were quadratic). Each must behave exactly as the original. It also makes
  * the admin's offset lookups retry when a new topic's leader is not known yet, as they already did
- * for an unknown topic.
+ * for an unknown topic, and a transaction's AddOffsetsToTxn retry CONCURRENT_TRANSACTIONS (the
+ * previous transaction's markers not written yet) instead of failing the transaction.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -165,5 +166,62 @@ describe('the kafkajs record encoder and decoder patch', () => {
     failures = [NOT_LEADER_OR_FOLLOWER];
     expect(await admin.fetchTopicOffsetsByTimestamp('t', 1_000)).to.have.length(1);
     expect(refreshes).to.equal(3);
+  });
+
+  it('retries AddOffsetsToTxn while the coordinator answers CONCURRENT_TRANSACTIONS, and fails on other errors', async () => {
+    const createEosManager = require('kafkajs/src/producer/eosManager') as (deps: unknown) => {
+      initProducerId(): Promise<void>;
+      beginTransaction(): void;
+      sendOffsets(o: { consumerGroupId: string; topics: unknown[] }): Promise<void>;
+    };
+    const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): Error };
+    const { createLogger, LEVELS } = require('kafkajs/src/loggers') as {
+      createLogger(o: { level: number; logCreator: () => () => void }): unknown;
+      LEVELS: { NOTHING: number };
+    };
+    const CONCURRENT_TRANSACTIONS = 51;
+    const INVALID_PRODUCER_EPOCH = 47;
+    let failures: number[] = [];
+    let addOffsetsCalls = 0;
+    let committed = 0;
+    const broker = {
+      initProducerId: () => Promise.resolve({ producerId: 1, producerEpoch: 0 }),
+      addOffsetsToTxn: () => {
+        addOffsetsCalls += 1;
+        const code = failures.shift();
+        return code === undefined ? Promise.resolve() : Promise.reject(createErrorFromCode(code));
+      },
+      txnOffsetCommit: () => {
+        committed += 1;
+        return Promise.resolve();
+      },
+    };
+    const cluster = {
+      retry: { initialRetryTime: 1, retries: 2 },
+      refreshMetadataIfNecessary: () => Promise.resolve(),
+      findGroupCoordinator: () => Promise.resolve(broker),
+    };
+    const eos = createEosManager({
+      logger: createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined }),
+      cluster,
+      transactionTimeout: 60_000,
+      transactional: true,
+      transactionalId: 't',
+    });
+    await eos.initProducerId();
+    eos.beginTransaction();
+    // More failures than the client's own retry budget (2): the patch's retrier rides them out.
+    failures = [CONCURRENT_TRANSACTIONS, CONCURRENT_TRANSACTIONS, CONCURRENT_TRANSACTIONS, CONCURRENT_TRANSACTIONS];
+    await eos.sendOffsets({ consumerGroupId: 'g', topics: [] });
+    expect({ addOffsetsCalls, committed }).to.deep.equal({ addOffsetsCalls: 5, committed: 1 });
+    failures = [INVALID_PRODUCER_EPOCH];
+    let error: unknown;
+    try {
+      await eos.sendOffsets({ consumerGroupId: 'g', topics: [] });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as { type?: string }).type).to.equal('INVALID_PRODUCER_EPOCH');
+    expect(addOffsetsCalls).to.equal(6);
   });
 });
