@@ -70,6 +70,7 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
   const redriver = createQuarantineRedriver({
     kafka: deps.kafka,
     registry: deps.registry,
+    codec,
     publisher,
     source,
     topicPrefix: deps.topicPrefix,
@@ -187,6 +188,7 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
       await redriver.close();
       await tracker.close();
       await publisher.close();
+      await codec.close();
       await source.close();
     },
   };

@@ -2,9 +2,10 @@ import type { Checkpoint, ConsumedEvent, HandlerContext } from '@tributary/broke
 import type { DataRecord } from '@tributary/pipelines';
 import type { PipelineVersion } from '@tributary/pipeline-state';
 import { QualityDeltaAccumulator } from '@tributary/quality-metrics';
-import type { CompiledRuleSet, RuleEvaluator, RuleFailure } from '@tributary/quality-rules';
-import type { QualityWindowObserved, QuarantinedRecord, RuleFailure as RuleFailureEvent } from '@tributary/schemas';
+import type { CompiledRuleSet, RuleEvaluator } from '@tributary/quality-rules';
+import type { QualityWindowObserved, QuarantinedRecord } from '@tributary/schemas';
 import type { WindowPlan } from '../windows/plan.js';
+import { toFailureEvent } from './failures.js';
 import { QualityEventNames, QualityHeaders, type QualityTopics } from './topics.js';
 
 /**
@@ -12,9 +13,6 @@ import { QualityEventNames, QualityHeaders, type QualityTopics } from './topics.
  * replay runs leave evaluators nobody uses again, and this bounds them without knowing when runs end.
  */
 const MAX_EVALUATORS = 256;
-
-/** A failure's value is kept as JSON text of at most this many characters. */
-const MAX_VALUE_TEXT = 1024;
 
 export interface QualityCheckerDeps {
   readonly version: PipelineVersion;
@@ -166,27 +164,6 @@ export function createQualityChecker(deps: QualityCheckerDeps): QualityChecker {
   };
 }
 
-function toFailureEvent(failure: RuleFailure): RuleFailureEvent {
-  return {
-    ruleId: failure.ruleId,
-    ruleType: failure.ruleType,
-    severity: failure.severity,
-    field: failure.field ?? null,
-    value: failure.value === undefined ? null : valueText(failure.value),
-    message: failure.message,
-  };
-}
-
-function valueText(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    // BigInt or a cycle: not JSON, still worth showing.
-    text = String(value);
-  }
-  return text.length > MAX_VALUE_TEXT ? `${text.slice(0, MAX_VALUE_TEXT)}…` : text;
-}
 
 function sourceId(event: ConsumedEvent): string {
   return `${event.topic}/${event.partition}/${event.offset}`;

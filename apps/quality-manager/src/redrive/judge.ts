@@ -1,10 +1,8 @@
 import type { DataRecord, FieldDeclaration } from '@tributary/pipelines';
 import { typeMismatch } from '@tributary/pipelines';
-import type { CompiledRuleSet, RuleEvaluator, RuleFailure } from '@tributary/quality-rules';
+import type { CompiledRuleSet, RuleEvaluator } from '@tributary/quality-rules';
 import type { QuarantinedRecord, RuleFailure as RuleFailureEvent } from '@tributary/schemas';
-
-/** A failure's value is kept as JSON text of at most this many characters (as the checker does). */
-const MAX_VALUE_TEXT = 1024;
+import { toFailureEvent, valueText } from '../checking/failures.js';
 
 /** Id and type of the failure a record gets when it does not fit the pipeline's current Output type. */
 export const OUTPUT_SCHEMA_RULE = { ruleId: 'output-schema', ruleType: 'schema' } as const;
@@ -87,24 +85,3 @@ function schemaFailure(field: string | undefined, value: unknown, message: strin
   return { ...OUTPUT_SCHEMA_RULE, severity: 'error', field: field ?? null, value: value === undefined ? null : valueText(value), message };
 }
 
-export function toFailureEvent(failure: RuleFailure): RuleFailureEvent {
-  return {
-    ruleId: failure.ruleId,
-    ruleType: failure.ruleType,
-    severity: failure.severity,
-    field: failure.field ?? null,
-    value: failure.value === undefined ? null : valueText(failure.value),
-    message: failure.message,
-  };
-}
-
-function valueText(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    // BigInt or a cycle: not JSON, still worth showing.
-    text = String(value);
-  }
-  return text.length > MAX_VALUE_TEXT ? `${text.slice(0, MAX_VALUE_TEXT)}…` : text;
-}

@@ -1,6 +1,6 @@
 import { type BrokerLogger, type ConsumedEvent, createConsumerRunner, type ConsumerRunner, type MessagingMetricsPort, type Publisher } from '@tributary/broker';
 import type { PipelineSource, PipelineVersion } from '@tributary/pipeline-state';
-import { createEventCodec, type RedriveQuarantine, type SchemaRegistryPort, untypedCodec } from '@tributary/schemas';
+import type { RedriveQuarantine, SchemaRegistryPort, UntypedEventCodec } from '@tributary/schemas';
 import type { Admin, Kafka } from 'kafkajs';
 import { qualityTopics } from '../checking/topics.js';
 import type { QualityManagerOptions } from '../options.js';
@@ -15,6 +15,8 @@ import { createRedriveWorker, type RedriveWorker } from './worker.js';
 export interface QuarantineRedriverDeps {
   kafka: Kafka;
   registry: SchemaRegistryPort;
+  /** The manager's codec (Tributary events): decodes commands and the ledger's events. */
+  codec: UntypedEventCodec;
   /** The manager's publisher: Started, Completed and rejections. */
   publisher: Publisher;
   /** The pipelines' current definitions. Started (and closed) by the manager, not here. */
@@ -60,7 +62,7 @@ export function createQuarantineRedriver(deps: QuarantineRedriverDeps): Quaranti
   const { kafka, topicPrefix, source } = deps;
   const logger = deps.logger.child({ component: 'quarantine-redrive' });
   const topics = redriveControlTopics(topicPrefix);
-  const codec = untypedCodec(createEventCodec({ registry: deps.registry }));
+  const { codec } = deps;
   const admin: Admin = kafka.admin();
   const ledger = createRedriveLedger({ kafka, topic: topics.events, groupPrefix: `${topicPrefix}.quality-redrive-ledger`, codec, logger });
   const handleCommand = createRedriveCommandHandler({
@@ -228,7 +230,6 @@ export function createQuarantineRedriver(deps: QuarantineRedriverDeps): Quaranti
       await Promise.all([...workers.keys()].map((key) => stop(key, 'shutdown')));
       await ledger.close();
       await admin.disconnect();
-      await codec.close();
     },
   };
 }
