@@ -3,7 +3,7 @@
  * encoder and decoder to handle headers in place, its varint writers to write bytes in place, and its grouping of a send's messages by partition
  * to append in place (both were quadratic). Each must behave exactly as the original. It also makes
  * the admin's offset lookups retry when a new topic's leader is not known yet, as they already did
- * for an unknown topic, and a transaction's AddOffsetsToTxn retry CONCURRENT_TRANSACTIONS (the
+ * for an unknown topic; createTopics wait while the metadata does not know the new topic yet; and a transaction's AddOffsetsToTxn retry CONCURRENT_TRANSACTIONS (the
  * previous transaction's markers not written yet) instead of failing the transaction.
  */
 import fs from 'node:fs';
@@ -166,6 +166,42 @@ describe('the kafkajs record encoder and decoder patch', () => {
     failures = [NOT_LEADER_OR_FOLLOWER];
     expect(await admin.fetchTopicOffsetsByTimestamp('t', 1_000)).to.have.length(1);
     expect(refreshes).to.equal(3);
+  });
+
+  it('waits for a created topic while the metadata does not know it yet, and fails on other errors', async () => {
+    const createAdmin = require('kafkajs/src/admin') as (deps: unknown) => {
+      createTopics(o: { topics: { topic: string }[]; waitForLeaders?: boolean; timeout?: number }): Promise<boolean>;
+    };
+    const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): Error };
+    const { createLogger, LEVELS } = require('kafkajs/src/loggers') as {
+      createLogger(o: { level: number; logCreator: () => () => void }): unknown;
+      LEVELS: { NOTHING: number };
+    };
+    const UNKNOWN_TOPIC_OR_PARTITION = 3;
+    const LEADER_NOT_AVAILABLE = 5;
+    const INVALID_REPLICATION_FACTOR = 38;
+    let failures: number[] = [];
+    let metadataCalls = 0;
+    const broker = {
+      createTopics: () => Promise.resolve(),
+      metadata: () => {
+        metadataCalls += 1;
+        const code = failures.shift();
+        return code === undefined ? Promise.resolve({ topicMetadata: [] }) : Promise.reject(createErrorFromCode(code));
+      },
+    };
+    const admin = createAdmin({
+      logger: createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined }),
+      retry: { initialRetryTime: 1, maxRetryTime: 5, retries: 0 },
+      cluster: { refreshMetadata: () => Promise.resolve(), findControllerBroker: () => Promise.resolve(broker) },
+    });
+    failures = [UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION];
+    expect(await admin.createTopics({ topics: [{ topic: 't' }], waitForLeaders: true, timeout: 5_000 })).to.equal(true);
+    expect(metadataCalls).to.equal(4);
+    failures = [INVALID_REPLICATION_FACTOR];
+    let error: unknown;
+    await admin.createTopics({ topics: [{ topic: 't' }], waitForLeaders: true, timeout: 5_000 }).catch((e: unknown) => (error = e));
+    expect((error as { type?: string } | undefined)?.type).to.equal('INVALID_REPLICATION_FACTOR');
   });
 
   it('retries AddOffsetsToTxn while the coordinator answers CONCURRENT_TRANSACTIONS, and fails on other errors', async () => {
