@@ -17,6 +17,36 @@ function op(operationId: string, summary: string, responses: Responses, extra: P
   return { operationId, summary, tags: ['quality'], security: [{ apiKey: [] }], 'x-required-role': role, responses: { ...responses, ...auth }, ...extra };
 }
 
+const issueIdParam = { name: 'issueId', in: 'path' as const, required: true, schema: { type: 'string' } };
+
+/** POST …/issues/{issueId}/acknowledge|notes|resolve: a command to the quality manager. */
+function issueAction(operationId: string, summary: string, noteRequired: boolean): OperationObject {
+  const note = { type: 'string', minLength: 1, maxLength: 2000, description: 'Not blank' };
+  return op(
+    operationId,
+    summary,
+    {
+      '202': json('Sent to the quality manager; the issue (at Location) shows it once judged', {
+        type: 'object',
+        required: ['issueId', 'action', 'status'],
+        properties: { issueId: { type: 'string' }, action: { type: 'string' }, status: { type: 'string', enum: ['requested'] } },
+      }),
+      '400': err('The body is not `{ "note": … }` with a 1-2,000 character note (`TRIB_REQUEST_INVALID`)'),
+      '404': err('No such pipeline or issue (`TRIB_PIPELINE_NOT_FOUND`, `TRIB_ISSUE_NOT_FOUND`)'),
+      ...(noteRequired ? {} : { '409': err('The issue is already resolved (`TRIB_ISSUE_RESOLVED`)') }),
+      '503': err('Kafka unreachable (`TRIB_BROKER_UNREACHABLE`); nothing sent'),
+    },
+    {
+      parameters: [idParam, issueIdParam],
+      requestBody: {
+        required: noteRequired,
+        content: { 'application/json': { schema: { type: 'object', additionalProperties: false, ...(noteRequired ? { required: ['note'] } : {}), properties: { note } } } },
+      },
+    },
+    'operator',
+  );
+}
+
 /** The quality routes (docs/cpm.md, "Quality"). */
 export const qualityPaths: Paths = {
   '/api/v1/pipelines/{id}/quality': {
@@ -90,8 +120,17 @@ export const qualityPaths: Paths = {
       'getQualityIssue',
       'One quality issue with its evidence',
       { '200': json('The issue', ref('QualityIssue')), '404': err('No such pipeline or issue (`TRIB_PIPELINE_NOT_FOUND`, `TRIB_ISSUE_NOT_FOUND`)') },
-      { parameters: [idParam, { name: 'issueId', in: 'path', required: true, schema: { type: 'string' } }] },
+      { parameters: [idParam, issueIdParam] },
     ),
+  },
+  '/api/v1/pipelines/{id}/quality/issues/{issueId}/acknowledge': {
+    post: issueAction('acknowledgeQualityIssue', 'Acknowledge an open issue (someone is on it), with an optional note', false),
+  },
+  '/api/v1/pipelines/{id}/quality/issues/{issueId}/notes': {
+    post: issueAction('addQualityIssueNote', 'Add a note to an issue, open or resolved', true),
+  },
+  '/api/v1/pipelines/{id}/quality/issues/{issueId}/resolve': {
+    post: issueAction('resolveQualityIssue', 'Resolve an open issue by hand, with an optional note; if its signal still fails, a later window opens a new issue', false),
   },
   '/api/v1/pipelines/{id}/quality/dry-run': {
     post: op(
@@ -249,7 +288,21 @@ export const qualitySchemas: Record<string, SchemaObject> = {
       window: { type: 'object', properties: { start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' } } },
       sampleRecordIds: { type: 'array', items: { type: 'string' } },
       openedAt: { type: 'string', format: 'date-time' },
-      resolution: { type: 'object', properties: { reason: { type: 'string' }, by: { type: ['string', 'null'] }, at: { type: 'string', format: 'date-time' } } },
+      acknowledgement: {
+        type: ['object', 'null'],
+        description: 'Who acknowledged it, when someone did',
+        properties: { by: { type: 'string' }, note: { type: ['string', 'null'] }, at: { type: 'string', format: 'date-time' } },
+      },
+      notes: {
+        type: 'array',
+        description: "People's notes, oldest first (the newest 100)",
+        items: { type: 'object', properties: { author: { type: 'string' }, note: { type: 'string' }, at: { type: 'string', format: 'date-time' } } },
+      },
+      resolution: {
+        type: 'object',
+        description: '`by` null: resolved by itself when its signal recovered',
+        properties: { reason: { type: 'string' }, by: { type: ['string', 'null'] }, note: { type: ['string', 'null'] }, at: { type: 'string', format: 'date-time' } },
+      },
     },
   },
   QualitySummary: {

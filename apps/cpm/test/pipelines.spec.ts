@@ -420,6 +420,7 @@ describe('pipeline routes', () => {
       sampleRecordIds: ['k-1'],
       openedAt: t0 + 3 * MINUTE,
       status: 'open' as const,
+      notes: [],
     };
     beforeEach(() => {
       definitions.put(stored('orders'));
@@ -466,6 +467,56 @@ describe('pipeline routes', () => {
       const markdown = await get(`/report?${range}&format=markdown`).expect(200);
       expect(markdown.headers['content-type']).to.match(/^text\/markdown/);
       expect(markdown.text).to.include('orders').and.include('total-reviewable');
+    });
+
+    it('acknowledges, notes and resolves an issue (operator) as commands to the quality manager, and shows what people did (viewer)', async () => {
+      const act = (action: string, body: unknown, issueId = issue.issueId, key = keys.operator) =>
+        request(app).post(`/api/v1/pipelines/orders/quality/issues/${encodeURIComponent(issueId)}/${action}`).set(as(key)).send(body as object);
+      const res = await act('acknowledge', { note: 'on it' }).expect(202);
+      expect(res.headers.location).to.equal(`/api/v1/pipelines/orders/quality/issues/${encodeURIComponent(issue.issueId)}`);
+      await act('notes', { note: 'deploy 14:02 broke the form' }).expect(202);
+      await act('resolve', {}).expect(202);
+      expect(sent.map((c) => [c.type, (c.value as { note: unknown }).note])).to.deep.equal([
+        ['tributary.quality.AcknowledgeQualityIssue', 'on it'],
+        ['tributary.quality.AddQualityIssueNote', 'deploy 14:02 broke the form'],
+        ['tributary.quality.ResolveQualityIssue', null],
+      ]);
+      expect(sent[0]?.value).to.include({ pipelineId: 'orders', issueId: issue.issueId });
+      expect(sent[0]?.options).to.deep.include({ key: 'orders', priority: 'normal' });
+
+      // Bad input: nothing sent.
+      const code = async (r: Promise<request.Response>) => expectErrorShape((await r).body).code;
+      expect(await code(act('notes', {}).expect(400))).to.equal('TRIB_REQUEST_INVALID');
+      expect(await code(act('notes', { note: '  ' }).expect(400))).to.equal('TRIB_REQUEST_INVALID');
+      expect(await code(act('notes', { note: 'x'.repeat(2001) }).expect(400))).to.equal('TRIB_REQUEST_INVALID');
+      expect(await code(act('acknowledge', { note: 'ok', assignee: 'bob' }).expect(400))).to.equal('TRIB_REQUEST_INVALID');
+      expect(await code(act('acknowledge', [1]).expect(400))).to.equal('TRIB_REQUEST_INVALID');
+      expect(await code(act('resolve', {}, 'nope').expect(404))).to.equal('TRIB_ISSUE_NOT_FOUND');
+      await act('resolve', {}, issue.issueId, keys.viewer).expect(403);
+      kafkaUp = false;
+      expect(await code(act('acknowledge', {}).expect(503))).to.equal('TRIB_BROKER_UNREACHABLE');
+      kafkaUp = true;
+      expect(sent).to.have.length(3);
+
+      // Once the quality manager answered, the read model shows it; a resolved issue refuses acknowledgements.
+      quality.all[0] = {
+        ...issue,
+        status: 'resolved',
+        acknowledgement: { by: 'apikey:operator:x', note: 'on it', at: t0 + 4 * MINUTE },
+        notes: [{ noteId: 'n1', author: 'apikey:operator:x', note: 'deploy 14:02 broke the form', at: t0 + 5 * MINUTE }],
+        resolution: { reason: 'resolved by apikey:operator:x', by: 'apikey:operator:x', note: null, windowStart: null, at: t0 + 6 * MINUTE },
+      };
+      const shown = (await get(`/issues/${encodeURIComponent(issue.issueId)}`).expect(200)).body as Record<string, unknown>;
+      expect(shown).to.deep.include({
+        status: 'resolved',
+        acknowledgement: { by: 'apikey:operator:x', note: 'on it', at: new Date(t0 + 4 * MINUTE).toISOString() },
+        notes: [{ author: 'apikey:operator:x', note: 'deploy 14:02 broke the form', at: new Date(t0 + 5 * MINUTE).toISOString() }],
+      });
+      expect(shown.resolution).to.include({ by: 'apikey:operator:x', note: null });
+      expect(await code(act('acknowledge', {}).expect(409))).to.equal('TRIB_ISSUE_RESOLVED');
+      expect(await code(act('resolve', {}).expect(409))).to.equal('TRIB_ISSUE_RESOLVED');
+      await act('notes', { note: 'post-mortem: add a form test' }).expect(202);
+      expect(sent).to.have.length(4);
     });
 
     it('accepts a quarantine redrive (operator) as a RedriveQuarantine command, and shows its progress (viewer)', async () => {

@@ -4,8 +4,11 @@ import { createEventCodec, type SchemaRegistryPort, untypedCodec } from '@tribut
 import type { Kafka } from 'kafkajs';
 import { createQualityRunner, type QualityRunner } from './checking/runner.js';
 import { qualityEventsTopic } from './checking/topics.js';
+import { createQualityCommandConsumer } from './commands.js';
+import { createTopicFollower } from './events/follower.js';
+import { createIssueCommandHandlers } from './issues/commands.js';
 import { type QualityManagerOptions, resolveQualityManagerOptions } from './options.js';
-import { createQuarantineRedriver, type RedriveOptions } from './redrive/index.js';
+import { createQuarantineRedriver, type RedriveOptions, resolveRedriveOptions } from './redrive/index.js';
 import { createQualityTracker, type QualityTrackerOptions } from './windows/tracker.js';
 
 export interface QualityManagerDeps {
@@ -41,14 +44,18 @@ export interface QualityManager {
   /** Ready once the pipelines' state is known and every running pipeline's consumer has joined. */
   readonly ready: boolean;
   pipelines(): LocalQualityStatus[];
+  /** Ids of the pipeline's quality issues this instance's tracker holds open. */
+  openIssueIds(pipelineId: string): string[];
   close(): Promise<void>;
 }
 
 /**
  * The quality manager: one transactional consumer of `.processed` per RUNNING pipeline (group
  * `<prefix>-quality.<pipelineId>`), started and stopped as runs start and stop, and restarted when
- * the definition version changes; run more instances and the groups split the partitions. And the
- * tracker, which turns the checkers' window deltas into closed windows and quality issues.
+ * the definition version changes; run more instances and the groups split the partitions. The
+ * tracker, which turns the checkers' window deltas into closed windows and quality issues. And the
+ * commands on `<prefix>.quality.commands` (quarantine redrives; acknowledging, noting and resolving
+ * issues), judged against `<prefix>.quality.events` as one follower reads it.
  */
 export function createQualityManager(deps: QualityManagerDeps): QualityManager {
   const options = resolveQualityManagerOptions(deps.options);
@@ -56,21 +63,24 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
   const { source } = deps;
   const codec = untypedCodec(createEventCodec({ registry: deps.registry }));
   const publisher: Publisher = createPublisher({ kafka: deps.kafka, codec, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  const eventsTopic = qualityEventsTopic(deps.topicPrefix);
   const tracker = createQualityTracker({
     kafka: deps.kafka,
     codec,
     publisher,
     source,
-    topic: qualityEventsTopic(deps.topicPrefix),
+    topic: eventsTopic,
     groupPrefix: `${deps.topicPrefix}.quality-tracker`,
     logger,
     ...(deps.trackerOptions ? { options: deps.trackerOptions } : {}),
   });
+  // Redrives and issue commands read what happened so far from the events topic, through one follower.
+  const follower = createTopicFollower({ kafka: deps.kafka, topic: eventsTopic, groupPrefix: `${deps.topicPrefix}.quality-follower`, codec, logger });
   // Redrives of `.quarantine`: commands, ledger and a worker per unfinished redrive.
   const redriver = createQuarantineRedriver({
     kafka: deps.kafka,
     registry: deps.registry,
-    codec,
+    follower,
     publisher,
     source,
     topicPrefix: deps.topicPrefix,
@@ -79,6 +89,23 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     options,
     ...(deps.redriveOptions ? { redriveOptions: deps.redriveOptions } : {}),
+  });
+  const issueHandlers = createIssueCommandHandlers({
+    follower,
+    publisher,
+    eventsTopic,
+    catchUpTimeoutMs: resolveRedriveOptions(deps.redriveOptions).catchUpTimeoutMs,
+    logger,
+  });
+  const commands = createQualityCommandConsumer({
+    kafka: deps.kafka,
+    codec,
+    publisher,
+    topicPrefix: deps.topicPrefix,
+    handlers: { ...redriver.commandHandlers, ...issueHandlers },
+    logger,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    options,
   });
   const active = new Map<string, { runner: QualityRunner; started: boolean }>();
   let started = false;
@@ -156,12 +183,14 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
       await tracker.start();
       unsubscribe = source.subscribe(() => void reconcileSoon());
       await reconcileSoon();
+      await follower.start();
+      await commands.start();
       await redriver.start();
       started = true;
     },
 
     get ready() {
-      if (!started || closed || !tracker.caughtUp || !redriver.ready) return false;
+      if (!started || closed || !tracker.caughtUp || !follower.caughtUp || !commands.joined || !redriver.ready) return false;
       for (const { runner, started: runnerStarted } of active.values()) {
         if (!runnerStarted || !runner.consumer.joined) return false;
       }
@@ -179,13 +208,17 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
         .sort((a, b) => a.pipelineId.localeCompare(b.pipelineId));
     },
 
+    openIssueIds: (pipelineId) => tracker.openIssueIds(pipelineId),
+
     async close() {
       closed = true;
       unsubscribe?.();
       clearTimeout(retryTimer);
       await chain;
+      await commands.close();
       await Promise.all([...active.keys()].map((id) => stop(id, 'shutdown')));
       await redriver.close();
+      await follower.close();
       await tracker.close();
       await publisher.close();
       await codec.close();

@@ -1,48 +1,9 @@
-import { type PipelineDefinition, validateDefinition } from '@tributary/pipelines';
 import type { QualityWindowMetrics } from '@tributary/quality-metrics';
 import type { QualityIssueOpened, QualityIssueResolved, QualityWindowClosed } from '@tributary/schemas';
 import { waitFor } from '@tributary/testing';
 import { expect } from 'chai';
 import { pipelineId, Stack } from './helpers.js';
-
-const MINUTE = 60_000;
-const WINDOWS = 28;
-const PER_WINDOW = 100;
-
-function definition(id: string): PipelineDefinition {
-  return validateDefinition({
-    id,
-    name: `Signups ${id}`,
-    input: {
-      schema: [
-        { name: 'id', type: 'string' },
-        { name: 'amount', type: 'double' },
-        { name: 'email', type: 'string', nullable: true },
-      ],
-    },
-    key: ['id'],
-    stages: [],
-    quality: {
-      rules: [
-        { id: 'amount-range', type: 'in_range', field: 'amount', min: 0, max: 1000 },
-        { id: 'email-format', type: 'regex', field: 'email', pattern: '^[^@]+@[^@]+$', severity: 'warn' },
-      ],
-    },
-  });
-}
-
-/**
- * Record `j` of window `w`: 2% out of range (quarantined), 4% without email, and bad emails at 1%
- * except in windows 20–22, where 30% are bad (the quality drop).
- */
-function signup(w: number, j: number): { id: string; amount: number; email: string | null } {
-  const badEmail = w >= 20 && w <= 22 ? j % 10 < 3 : j % 100 === 0;
-  return {
-    id: `s${w}-${j}`,
-    amount: j % 50 === 7 ? -1 : 10 + j,
-    email: j % 25 === 3 ? null : badEmail ? 'nobody' : `u${j}@example.org`,
-  };
-}
+import { hourAgo, MINUTE, PER_WINDOW, signup, signupBatch, signupsDefinition as definition, WINDOWS } from './signups.js';
 
 describe('quality windows and issues on the real stack', () => {
   const stack = new Stack();
@@ -65,12 +26,8 @@ describe('quality windows and issues on the real stack', () => {
     await waitFor(() => manager.pipelines().some((p) => p.pipelineId === id && p.state === 'running'), { what: 'the quality consumer to run' });
 
     // Arrival times an hour back, one window per minute (the topics keep producer timestamps).
-    const t0 = Math.floor((Date.now() - 60 * MINUTE) / MINUTE) * MINUTE;
-    const records = [];
-    for (let w = 0; w < WINDOWS; w++) {
-      for (let j = 0; j < PER_WINDOW; j++) records.push({ recordId: `s${w}-${j}`, value: signup(w, j), timestamp: t0 + w * MINUTE + j * 500 });
-    }
-    await stack.process(pipeline, records, 'run-w');
+    const t0 = hourAgo();
+    await stack.process(pipeline, signupBatch(t0, 0, WINDOWS), 'run-w');
 
     const events = await stack.read([stack.qualityEventsTopic], pipeline.codec);
     const of = <T>(type: string) => events.filter((e) => e.type === `tributary.quality.${type}` && e.value.pipelineId === id).map((e) => e.value as unknown as T);
@@ -113,14 +70,9 @@ describe('quality windows and issues on the real stack', () => {
     const first = await stack.qualityManager();
     const pipeline = await stack.runPipeline(definition(id), 'run-r');
     await waitFor(() => first.pipelines().some((p) => p.pipelineId === id && p.state === 'running'), { what: 'the quality consumer to run' });
-    const t0 = Math.floor((Date.now() - 60 * MINUTE) / MINUTE) * MINUTE;
+    const t0 = hourAgo();
     // Windows 0–19 steady, 20–22 the drop: the issue opens before the restart, and recovers after it.
-    const batch = (from: number, to: number) =>
-      Array.from({ length: (to - from) * PER_WINDOW }, (_, i) => {
-        const w = from + Math.floor(i / PER_WINDOW);
-        const j = i % PER_WINDOW;
-        return { recordId: `s${w}-${j}`, value: signup(w, j), timestamp: t0 + w * MINUTE + j * 500 };
-      });
+    const batch = (from: number, to: number) => signupBatch(t0, from, to);
     const events = await stack.read([stack.qualityEventsTopic], pipeline.codec);
     const of = <T>(type: string) => events.filter((e) => e.type === `tributary.quality.${type}` && e.value.pipelineId === id).map((e) => e.value as unknown as T);
 

@@ -79,16 +79,17 @@ describe('quality read model on the real broker', function () {
     // A tracker that crashed after publishing the issue publishes it again: the same id, one issue.
     await publish('QualityWindowClosed', closed(2, 70));
     await publish('QualityIssueOpened', { ...opened, openedAt: T0 + 9 * MINUTE });
-    await publish('QualityIssueResolved', {
-      issueId: opened.issueId,
-      pipelineId: 'orders',
-      signal: 'rule:r1',
-      resolution: 'recovered',
-      resolvedBy: null,
-      windowStart: T0 + 3 * MINUTE,
-      observedValue: 0.01,
-      resolvedAt: T0 + 4 * MINUTE,
-    });
+    // People: an acknowledgement (the second is ignored), a note published twice (one note), a resolution.
+    const ack = { issueId: opened.issueId, pipelineId: 'orders', note: 'on it', acknowledgedAt: T0 + 5 * MINUTE };
+    await publish('QualityIssueAcknowledged', { ...ack, acknowledgedBy: 'alice' });
+    await publish('QualityIssueAcknowledged', { ...ack, acknowledgedBy: 'bob' });
+    const note = { issueId: opened.issueId, pipelineId: 'orders', noteId: 'cmd-1', author: 'bob', note: 'form validation off', addedAt: T0 + 6 * MINUTE };
+    await publish('QualityIssueNoteAdded', note);
+    await publish('QualityIssueNoteAdded', note);
+    const resolution = { issueId: opened.issueId, pipelineId: 'orders', signal: 'rule:r1', windowStart: null, observedValue: null };
+    await publish('QualityIssueResolved', { ...resolution, resolution: 'resolved by alice', resolvedBy: 'alice', note: 'fixed', resolvedAt: T0 + 7 * MINUTE });
+    // The tracker's own resolution crossing it: the first one stands.
+    await publish('QualityIssueResolved', { ...resolution, resolution: 'recovered', resolvedBy: null, note: null, windowStart: T0 + 3 * MINUTE, observedValue: 0.01, resolvedAt: T0 + 8 * MINUTE });
 
     view = createQualityView({ kafka: stack.kafka, codec: stack.codec, topicPrefix: stack.prefix });
     await view.start();
@@ -98,7 +99,10 @@ describe('quality read model on the real broker', function () {
     expect(view.windows('orders')[0]?.metrics).to.deep.equal({ counts: { records: 100 } });
     expect(view.issues('orders').map((i) => [i.issueId, i.status, i.openedAt])).to.deep.equal([[opened.issueId, 'resolved', opened.openedAt]]);
     expect(view.issues('orders', 'open')).to.deep.equal([]);
-    expect(view.issue('orders', opened.issueId)?.resolution).to.deep.include({ reason: 'recovered', by: null });
+    const issue = view.issue('orders', opened.issueId);
+    expect(issue?.resolution).to.deep.equal({ reason: 'resolved by alice', by: 'alice', note: 'fixed', windowStart: null, at: T0 + 7 * MINUTE });
+    expect(issue?.acknowledgement).to.deep.equal({ by: 'alice', note: 'on it', at: T0 + 5 * MINUTE });
+    expect(issue?.notes).to.deep.equal([{ noteId: 'cmd-1', author: 'bob', note: 'form validation off', at: T0 + 6 * MINUTE }]);
     expect(view.windows('other')).to.deep.equal([]);
   });
 });

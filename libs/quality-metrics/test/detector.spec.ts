@@ -74,6 +74,29 @@ describe('QualityIssueDetector', () => {
     expect(transitions[0]?.issue).to.deep.include({ badWindows: 2, worstValue: 86, lastBadWindowEnd: T0 + 8 * MINUTE });
   });
 
+  it('retires an issue a person resolved: no transition, and a signal still failing opens a new issue', () => {
+    const windows = dropAndRecovery();
+    const detector = new QualityIssueDetector();
+    const opened = observeAll(detector, windows.slice(0, 21));
+    const scoreIssue = opened.find((t) => t.issue.signal === 'score')!.issue;
+    expect(detector.retire('orders', scoreIssue.id)).to.equal(true);
+    expect(detector.retire('orders', scoreIssue.id), 'already retired').to.equal(false);
+    expect(detector.retire('orders', 'orders:score:0'), 'unknown').to.equal(false);
+    expect(detector.openIssues('orders').map((i) => i.signal)).to.deep.equal(['rule:price-positive']);
+    // Window 21 is still bad: the score opens a new issue there; the rule's issue carries on.
+    const after = observeAll(detector, windows.slice(21));
+    expect(summary(after)).to.deep.equal([
+      ['opened', 'score', 21, 'threshold'],
+      ['resolved', 'score', 21, 'threshold'],
+      ['resolved', 'rule:price-positive', 20, 'threshold'],
+    ]);
+    // Retired state survives a snapshot.
+    const again = new QualityIssueDetector();
+    observeAll(again, windows.slice(0, 21));
+    again.retire('orders', scoreIssue.id);
+    expect(QualityIssueDetector.restore(again.snapshot()).openIssues('orders').map((i) => i.signal)).to.deep.equal(['rule:price-positive']);
+  });
+
   it('opens nothing on a steady noisy series', () => {
     const random = rng(42);
     const windows = Array.from({ length: 300 }, (_, index) =>

@@ -76,6 +76,8 @@ export type { AvroRecordSchema } from './contracts/types.js';
 // <generated-contracts> written by `npm run schemas:generate`; do not edit by hand.
 export { EVENT_TYPE_NAMES, eventSchemas } from './contracts/generated.js';
 export type {
+  AcknowledgeQualityIssue,
+  AddQualityIssueNote,
   AlertSeverity,
   AlertState,
   AlertStateChanged,
@@ -100,6 +102,8 @@ export type {
   PipelineDeleted,
   PipelineUpdated,
   ProcessorAnnounced,
+  QualityIssueAcknowledged,
+  QualityIssueNoteAdded,
   QualityIssueOpened,
   QualityIssueResolved,
   QualityWindowClosed,
@@ -115,6 +119,7 @@ export type {
   RejectionReason,
   ReplayPipeline,
   ReportGenerated,
+  ResolveQualityIssue,
   RuleFailure,
   RuleQualityCounts,
   RuleSeverity,

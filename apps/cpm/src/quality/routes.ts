@@ -2,7 +2,7 @@ import { buildQualityReport, qualityTrend, renderQualityReportMarkdown, type Qua
 import { randomUUID } from 'node:crypto';
 import type { Publisher } from '@tributary/broker';
 import type { QualityIssueEntry, QuarantineRedriveEntry } from '@tributary/pipeline-state';
-import type { Express, Request } from 'express';
+import type { Express, Request, Response } from 'express';
 import type { ApiKeyRing } from '../auth/api-keys.js';
 import { principal, requireRole } from '../auth/middleware.js';
 import { CpmHttpError } from '../errors.js';
@@ -33,14 +33,42 @@ const HOUR = 60 * MINUTE;
 const MAX_RANGE_MS = 7 * 24 * HOUR;
 /** Windows the summary's trend looks at. */
 const TREND_WINDOWS = 60;
+/** Longest note on an issue, in characters (the quality manager refuses longer ones too). */
+const MAX_NOTE_LENGTH = 2000;
+
+/** What a person does with a quality issue: the command each route sends. */
+const ISSUE_ACTIONS = {
+  acknowledge: { command: 'tributary.quality.AcknowledgeQualityIssue', noteRequired: false, whenResolved: 'refuse' },
+  notes: { command: 'tributary.quality.AddQualityIssueNote', noteRequired: true, whenResolved: 'accept' },
+  resolve: { command: 'tributary.quality.ResolveQualityIssue', noteRequired: false, whenResolved: 'refuse' },
+} as const;
 
 /**
  * The quality of a pipeline (viewer): summary, closed windows, issues and a report, answered from
- * the quality read model (`<prefix>.quality.events`). Times are ISO-8601 in and out.
+ * the quality read model (`<prefix>.quality.events`). Times are ISO-8601 in and out. And what an
+ * operator does about it (acknowledge, note and resolve issues; redrive the quarantine): commands to
+ * the quality manager, accepted with 202.
  */
 export function registerQualityRoutes(app: Express, deps: QualityRouteDeps): void {
   const { prefix, quality } = deps;
   const viewer = requireRole(deps.apiKeys, 'viewer');
+  const operator = requireRole(deps.apiKeys, 'operator');
+
+  /** Sends a command to the quality manager, or answers 503 when Kafka is unreachable (nothing sent). */
+  async function sendCommand(res: Response, type: string, pipelineId: string, value: Record<string, unknown>): Promise<void> {
+    try {
+      await deps.kafkaProbe.check();
+    } catch (err) {
+      throw new CpmHttpError(503, 'TRIB_BROKER_UNREACHABLE', 'Kafka is unreachable; nothing was sent, retry later', {}, { cause: err, headers: { 'Retry-After': String(deps.retryAfterSeconds) } });
+    }
+    await deps.publisher.publish(
+      deps.commandsTopic,
+      type,
+      { pipelineId, ...value, requestedBy: principal(res), requestedAt: Date.now() },
+      // One priority for every quality command of a pipeline: they stay in order in one partition.
+      { key: pipelineId, priority: 'normal', correlationId: requestLocals(res).requestId },
+    );
+  }
 
   app.get(`${prefix}/pipelines/:id/quality`, viewer, (req, res) => {
     const stored = existingPipeline(req, deps.definitions);
@@ -86,36 +114,43 @@ export function registerQualityRoutes(app: Express, deps: QualityRouteDeps): voi
     res.json({ issues: quality.issues(stored.id, status).map(issueView) });
   });
 
+  function knownIssue(pipelineId: string, issueId: string): QualityIssueEntry {
+    const issue = quality.issue(pipelineId, issueId);
+    if (!issue) throw new CpmHttpError(404, 'TRIB_ISSUE_NOT_FOUND', `pipeline ${pipelineId} has no quality issue ${JSON.stringify(issueId)}`, { issueId });
+    return issue;
+  }
+
   app.get(`${prefix}/pipelines/:id/quality/issues/:issueId`, viewer, (req, res) => {
     const stored = existingPipeline(req, deps.definitions);
-    const issueId = String(req.params.issueId);
-    const issue = quality.issue(stored.id, issueId);
-    if (!issue) throw new CpmHttpError(404, 'TRIB_ISSUE_NOT_FOUND', `pipeline ${stored.id} has no quality issue ${JSON.stringify(issueId)}`, { issueId });
-    res.json(issueView(issue));
+    res.json(issueView(knownIssue(stored.id, String(req.params.issueId))));
   });
 
+  // Acknowledge, note, resolve: answered 202 once the command is sent; the issue shows the result
+  // once the quality manager has judged it (an issue resolved meanwhile refuses an acknowledgement).
+  for (const [action, { command, noteRequired, whenResolved }] of Object.entries(ISSUE_ACTIONS)) {
+    app.post(`${prefix}/pipelines/:id/quality/issues/:issueId/${action}`, operator, ...jsonBody(deps.jsonBodyMaxBytes), async (req, res) => {
+      const stored = existingPipeline(req, deps.definitions);
+      const issue = knownIssue(stored.id, String(req.params.issueId));
+      const note = noteOf(req.body, noteRequired);
+      if (issue.status === 'resolved' && whenResolved === 'refuse') {
+        throw new CpmHttpError(409, 'TRIB_ISSUE_RESOLVED', `quality issue ${issue.issueId} is already resolved`, { issueId: issue.issueId, resolution: issue.resolution });
+      }
+      await sendCommand(res, command, stored.id, { issueId: issue.issueId, note });
+      res.location(`${prefix}/pipelines/${stored.id}/quality/issues/${encodeURIComponent(issue.issueId)}`);
+      res.status(202).json({ issueId: issue.issueId, action, status: 'requested' });
+    });
+  }
+
   // A redrive is long work: the command is accepted at once (202) and followed at its Location.
-  app.post(`${prefix}/pipelines/:id/quarantine/redrive`, requireRole(deps.apiKeys, 'operator'), ...jsonBody(deps.jsonBodyMaxBytes), async (req, res) => {
+  app.post(`${prefix}/pipelines/:id/quarantine/redrive`, operator, ...jsonBody(deps.jsonBodyMaxBytes), async (req, res) => {
     const stored = existingPipeline(req, deps.definitions);
     const fromTime = timeParamOf(req.body, 'from');
     const untilTime = timeParamOf(req.body, 'until');
     if (fromTime !== null && untilTime !== null && untilTime <= fromTime) {
       throw new CpmHttpError(400, 'TRIB_REQUEST_INVALID', 'until must be after from', { from: iso(fromTime), until: iso(untilTime) });
     }
-    const retryAfter = { 'Retry-After': String(deps.retryAfterSeconds) };
-    try {
-      await deps.kafkaProbe.check();
-    } catch (err) {
-      throw new CpmHttpError(503, 'TRIB_BROKER_UNREACHABLE', 'Kafka is unreachable; nothing was sent, retry later', {}, { cause: err, headers: retryAfter });
-    }
     const redriveId = randomUUID();
-    await deps.publisher.publish(
-      deps.commandsTopic,
-      'tributary.quality.RedriveQuarantine',
-      { pipelineId: stored.id, redriveId, fromTime, untilTime, requestedBy: principal(res), requestedAt: Date.now() },
-      // One priority for every quality command of a pipeline: they stay in order in one partition.
-      { key: stored.id, priority: 'normal', correlationId: requestLocals(res).requestId },
-    );
+    await sendCommand(res, 'tributary.quality.RedriveQuarantine', stored.id, { redriveId, fromTime, untilTime });
     res.location(`${prefix}/pipelines/${stored.id}/quarantine/redrives/${redriveId}`);
     res.status(202).json({ redriveId, status: 'requested' });
   });
@@ -186,8 +221,27 @@ function issueView(i: QualityIssueEntry) {
     window: { start: iso(i.windowStart), end: iso(i.windowEnd) },
     sampleRecordIds: i.sampleRecordIds,
     openedAt: iso(i.openedAt),
-    ...(i.resolution ? { resolution: { reason: i.resolution.reason, by: i.resolution.by, at: iso(i.resolution.at) } } : {}),
+    acknowledgement: i.acknowledgement ? { by: i.acknowledgement.by, note: i.acknowledgement.note, at: iso(i.acknowledgement.at) } : null,
+    notes: i.notes.map((n) => ({ author: n.author, note: n.note, at: iso(n.at) })),
+    ...(i.resolution ? { resolution: { reason: i.resolution.reason, by: i.resolution.by, note: i.resolution.note, at: iso(i.resolution.at) } } : {}),
   };
+}
+
+/** `{ "note": "…" }` of an issue action: 1–2,000 characters, not blank; no other field. */
+function noteOf(body: unknown, required: boolean): string | null {
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  if (!fields) throw new CpmHttpError(400, 'TRIB_REQUEST_INVALID', 'the body must be a JSON object', {});
+  const unknown = Object.keys(fields).filter((k) => k !== 'note');
+  if (unknown.length > 0) throw new CpmHttpError(400, 'TRIB_REQUEST_INVALID', `unknown field ${JSON.stringify(unknown[0])}; only note is accepted`, { fields: unknown });
+  const note = fields.note;
+  if (note === undefined || note === null) {
+    if (required) throw new CpmHttpError(400, 'TRIB_REQUEST_INVALID', 'note is required', { field: 'note' });
+    return null;
+  }
+  if (typeof note !== 'string' || note.trim() === '' || note.length > MAX_NOTE_LENGTH) {
+    throw new CpmHttpError(400, 'TRIB_REQUEST_INVALID', `note must be a string of 1-${MAX_NOTE_LENGTH} characters, not blank`, { field: 'note' });
+  }
+  return note;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

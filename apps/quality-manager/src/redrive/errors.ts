@@ -3,12 +3,8 @@
  * judged is quarantined again with the reason, and a refused command is answered with CommandRejected.
  */
 export type RedriveErrorCode =
-  /** The ledger or the service was closed while something waited on it. */
-  | 'TRIB_REDRIVE_CLOSED'
-  /** `<prefix>.quality.events` could not be read up to its end in time (retriable: the command is retried). */
-  | 'TRIB_REDRIVE_LEDGER_BEHIND'
   /** The last record of a planned range could not be found in time (retriable). */
-  | 'TRIB_REDRIVE_PROBE_TIMEOUT';
+  'TRIB_REDRIVE_PROBE_TIMEOUT';
 
 export class RedriveError extends Error {
   constructor(

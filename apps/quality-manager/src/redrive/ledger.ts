@@ -1,24 +1,18 @@
-import type { BrokerLogger, EventCodecPort } from '@tributary/broker';
+import type { BrokerLogger } from '@tributary/broker';
 import type { QuarantineRedriveStarted } from '@tributary/schemas';
-import type { Kafka } from 'kafkajs';
-import { createTopicFollower } from './follower.js';
+import type { TopicFollower } from '../events/follower.js';
 import { RedriveLedgerState } from './ledger-state.js';
 import { RedriveEventNames } from './names.js';
 import { type OffsetRange, type Redrive, redriveKey } from './types.js';
 
 export interface RedriveLedgerDeps {
-  kafka: Kafka;
-  /** `<prefix>.quality.events`. */
-  topic: string;
-  groupPrefix: string;
-  codec: Pick<EventCodecPort, 'decode'>;
+  /** The follower of `<prefix>.quality.events`, not started yet; started and closed by its owner. */
+  follower: Pick<TopicFollower, 'listen' | 'catchUp' | 'caughtUp'>;
   logger: BrokerLogger;
 }
 
 /** The redrives of every pipeline, from `<prefix>.quality.events`, followed live. */
 export interface RedriveLedger {
-  /** Reads the topic from its beginning; resolves once caught up. */
-  start(): Promise<void>;
   readonly caughtUp: boolean;
   /** Resolves once every event committed before the call is applied. */
   catchUp(timeoutMs: number): Promise<void>;
@@ -37,7 +31,6 @@ export interface RedriveLedger {
   planned(started: QuarantineRedriveStarted): void;
   /** Called after a redrive started or completed. */
   subscribe(listener: () => void): () => void;
-  close(): Promise<void>;
 }
 
 const TYPES: ReadonlySet<string> = new Set([RedriveEventNames.started, RedriveEventNames.progressed, RedriveEventNames.completed]);
@@ -48,31 +41,23 @@ export function createRedriveLedger(deps: RedriveLedgerDeps): RedriveLedger {
   const pending = new Map<string, { pipelineId: string; ranges: readonly OffsetRange[] }>();
   const listeners = new Set<() => void>();
 
-  const follower = createTopicFollower({
-    kafka: deps.kafka,
-    topic: deps.topic,
-    groupPrefix: deps.groupPrefix,
-    types: TYPES,
-    codec: deps.codec,
-    logger,
-    onEvent(type, value) {
-      if (type === RedriveEventNames.started) {
-        const v = value as QuarantineRedriveStarted;
-        pending.delete(redriveKey(v.pipelineId, v.redriveId));
+  const { follower } = deps;
+  follower.listen(TYPES, (type, value) => {
+    if (type === RedriveEventNames.started) {
+      const v = value as QuarantineRedriveStarted;
+      pending.delete(redriveKey(v.pipelineId, v.redriveId));
+    }
+    if (!state.apply(type, value)) return;
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (err) {
+        logger.warn({ err }, 'redrive ledger listener failed');
       }
-      if (!state.apply(type, value)) return;
-      for (const listener of listeners) {
-        try {
-          listener();
-        } catch (err) {
-          logger.warn({ err }, 'redrive ledger listener failed');
-        }
-      }
-    },
+    }
   });
 
   return {
-    start: () => follower.start(),
     get caughtUp() {
       return follower.caughtUp;
     },
@@ -96,10 +81,6 @@ export function createRedriveLedger(deps: RedriveLedgerDeps): RedriveLedger {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
-    },
-    async close() {
-      listeners.clear();
-      await follower.close();
     },
   };
 }

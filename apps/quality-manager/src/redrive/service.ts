@@ -1,12 +1,13 @@
-import { type BrokerLogger, type ConsumedEvent, createConsumerRunner, type ConsumerRunner, type MessagingMetricsPort, type Publisher } from '@tributary/broker';
+import { type BrokerLogger, type ConsumedEvent, type EventHandlers, type MessagingMetricsPort, type Publisher } from '@tributary/broker';
 import type { PipelineSource, PipelineVersion } from '@tributary/pipeline-state';
-import type { RedriveQuarantine, SchemaRegistryPort, UntypedEventCodec } from '@tributary/schemas';
+import type { RedriveQuarantine, SchemaRegistryPort } from '@tributary/schemas';
 import type { Admin, Kafka } from 'kafkajs';
 import { qualityTopics } from '../checking/topics.js';
+import type { TopicFollower } from '../events/follower.js';
 import type { QualityManagerOptions } from '../options.js';
 import { createRedriveCommandHandler } from './commands.js';
 import { createRedriveLedger } from './ledger.js';
-import { qualityCommandsGroupId, RedriveEventNames, redriveControlTopics, redriveGroupId } from './names.js';
+import { RedriveEventNames, redriveControlTopics, redriveGroupId } from './names.js';
 import { type RedriveOptions, resolveRedriveOptions } from './options.js';
 import { planRanges } from './plan.js';
 import { type Redrive, redriveKey } from './types.js';
@@ -15,8 +16,8 @@ import { createRedriveWorker, type RedriveWorker } from './worker.js';
 export interface QuarantineRedriverDeps {
   kafka: Kafka;
   registry: SchemaRegistryPort;
-  /** The manager's codec (Tributary events): decodes commands and the ledger's events. */
-  codec: UntypedEventCodec;
+  /** The follower of `<prefix>.quality.events`, not started yet: the ledger listens to it. */
+  follower: Pick<TopicFollower, 'listen' | 'catchUp' | 'caughtUp'>;
   /** The manager's publisher: Started, Completed and rejections. */
   publisher: Publisher;
   /** The pipelines' current definitions. Started (and closed) by the manager, not here. */
@@ -43,17 +44,19 @@ export interface LocalRedriveStatus {
 }
 
 export interface QuarantineRedriver {
-  /** Reads the redrives so far, starts the command consumer and a worker per unfinished redrive. */
+  /** The handler of RedriveQuarantine, for the manager's command consumer. */
+  readonly commandHandlers: EventHandlers;
+  /** Starts a worker per unfinished redrive (after the follower caught up). */
   start(): Promise<void>;
-  /** The ledger caught up and the command consumer joined its group. */
+  /** The ledger caught up. */
   readonly ready: boolean;
   redrives(): LocalRedriveStatus[];
   close(): Promise<void>;
 }
 
 /**
- * Redrive of quarantined records (docs/quality.md, "Redrive"): the command consumer plans redrives
- * (group `<prefix>-quality` on `<prefix>.quality.commands`), the ledger follows them on
+ * Redrive of quarantined records (docs/quality.md, "Redrive"): its command handler plans redrives
+ * (RedriveQuarantine on `<prefix>.quality.commands`), the ledger follows them on
  * `<prefix>.quality.events`, and every started, unfinished redrive gets a worker here, which resumes
  * from its group's committed offsets after a restart.
  */
@@ -62,9 +65,8 @@ export function createQuarantineRedriver(deps: QuarantineRedriverDeps): Quaranti
   const { kafka, topicPrefix, source } = deps;
   const logger = deps.logger.child({ component: 'quarantine-redrive' });
   const topics = redriveControlTopics(topicPrefix);
-  const { codec } = deps;
   const admin: Admin = kafka.admin();
-  const ledger = createRedriveLedger({ kafka, topic: topics.events, groupPrefix: `${topicPrefix}.quality-redrive-ledger`, codec, logger });
+  const ledger = createRedriveLedger({ follower: deps.follower, logger });
   const handleCommand = createRedriveCommandHandler({
     ledger,
     source,
@@ -82,8 +84,6 @@ export function createQuarantineRedriver(deps: QuarantineRedriverDeps): Quaranti
   });
   const workers = new Map<string, RedriveWorker>();
   const unsubscribes: (() => void)[] = [];
-  let commands: ConsumerRunner | undefined;
-  let commandsTimer: NodeJS.Timeout | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
   // Reconciliations run one at a time, in order: a worker never starts while its predecessor stops.
@@ -92,42 +92,6 @@ export function createQuarantineRedriver(deps: QuarantineRedriverDeps): Quaranti
   function reconcileSoon(): Promise<void> {
     chain = chain.then(reconcile).catch((err: unknown) => logger.error({ err }, 'could not apply redrive changes'));
     return chain;
-  }
-
-  /** The command consumer; when it cannot start (its topic missing, Kafka down), checking goes on and it tries again. */
-  async function startCommands(): Promise<void> {
-    if (closed) return;
-    const runner = createConsumerRunner({
-      kafka,
-      groupId: qualityCommandsGroupId(topicPrefix),
-      topics: [topics.commands],
-      codec,
-      handlers: { [RedriveEventNames.command]: (event: ConsumedEvent<RedriveQuarantine>, ctx) => handleCommand(event, ctx) },
-      publisher: deps.publisher,
-      bandsOf: (topic) => (topic === topics.commands ? topics.commandBands : undefined),
-      logger,
-      ...(deps.metrics ? { metrics: deps.metrics } : {}),
-      // One command at a time: a pipeline's commands may sit in different bands (partitions), and each
-      // redrive is planned after the ones before it.
-      options: {
-        partitionsConsumedConcurrently: 1,
-        sessionTimeoutMs: deps.options.sessionTimeoutMs,
-        shutdownTimeoutMs: deps.options.shutdownTimeoutMs,
-        retry: { maxAttempts: deps.options.maxAttempts, initialDelayMs: deps.options.retryInitialDelayMs },
-      },
-    });
-    commands = runner;
-    try {
-      await runner.start();
-    } catch (err) {
-      logger.error({ err, topic: topics.commands }, 'redrive command consumer failed to start; retrying');
-      commands = undefined;
-      await runner.close().catch(() => undefined);
-      if (!closed) {
-        commandsTimer = setTimeout(() => void startCommands(), options.restartDelayMs);
-        commandsTimer.unref();
-      }
-    }
   }
 
   async function stop(key: string, why: string): Promise<void> {
@@ -199,16 +163,16 @@ export function createQuarantineRedriver(deps: QuarantineRedriverDeps): Quaranti
   }
 
   return {
+    commandHandlers: { [RedriveEventNames.command]: (event: ConsumedEvent<RedriveQuarantine>, ctx) => handleCommand(event, ctx) },
+
     async start() {
       await admin.connect();
-      await ledger.start();
       unsubscribes.push(ledger.subscribe(() => void reconcileSoon()), source.subscribe(() => void reconcileSoon()));
-      await startCommands();
       await reconcileSoon();
     },
 
     get ready() {
-      return !closed && ledger.caughtUp && commands?.joined === true;
+      return !closed && ledger.caughtUp;
     },
 
     redrives() {
@@ -223,12 +187,9 @@ export function createQuarantineRedriver(deps: QuarantineRedriverDeps): Quaranti
     async close() {
       closed = true;
       for (const unsubscribe of unsubscribes) unsubscribe();
-      clearTimeout(commandsTimer);
       clearTimeout(retryTimer);
       await chain;
-      await commands?.close();
       await Promise.all([...workers.keys()].map((key) => stop(key, 'shutdown')));
-      await ledger.close();
       await admin.disconnect();
     },
   };

@@ -59,6 +59,16 @@ export class PipelineWindows {
     this.#detector = QualityIssueDetector.restore(JSON.parse(last.detectorState), { windowSize: this.plan.windowSize });
   }
 
+  /** Ids of the issues the detector holds open. */
+  openIssueIds(): string[] {
+    return this.#detector.openIssues(this.pipelineId).map((i) => i.id);
+  }
+
+  /** A person resolved the issue: the detector stops tracking it (see QualityIssueDetector.retire). */
+  retire(issueId: string): boolean {
+    return this.#detector.retire(this.pipelineId, issueId);
+  }
+
   /** `arrivedAt`: the delta message's Kafka timestamp (also when replaying); `now`: the wall clock. */
   add(partition: number, delta: QualityWindowDelta, arrivedAt: number, now: number): ClosedWindowEvents[] {
     return this.#feed(this.#aligner.push(partition, delta, arrivedAt, now), now);
@@ -140,6 +150,7 @@ function issueEvent(t: IssueTransition, now: number): ClosedWindowEvents['issues
       signal: issue.signal,
       resolution: `${issue.signal} recovered (${issue.resolvedObservedValue ?? 'n/a'} in the window from ${new Date(issue.resolvedWindowStart ?? 0).toISOString()})`,
       resolvedBy: null,
+      note: null,
       windowStart: issue.resolvedWindowStart ?? null,
       observedValue: issue.resolvedObservedValue ?? null,
       resolvedAt: now,

@@ -3,7 +3,7 @@ import { type BrokerLogger, type EventCodecPort, type Publisher } from '@tributa
 import type { PipelineSource } from '@tributary/pipeline-state';
 import { parseWindowDelta } from '@tributary/quality-metrics';
 import { pipelineRuleSet } from '@tributary/quality-rules';
-import type { QualityWindowClosed, QualityWindowObserved } from '@tributary/schemas';
+import type { QualityIssueResolved, QualityWindowClosed, QualityWindowObserved } from '@tributary/schemas';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { QualityEventNames } from '../checking/topics.js';
 import { type ClosedWindowEvents, PipelineWindows } from './pipeline-windows.js';
@@ -45,10 +45,15 @@ export interface QualityTracker {
   /** Rebuilds from the events topic, publishes what the previous run had not, then follows it live. */
   start(): Promise<void>;
   readonly caughtUp: boolean;
+  /** Ids of the pipeline's issues this tracker holds open (it resolves them when their signal recovers). */
+  openIssueIds(pipelineId: string): string[];
   close(): Promise<void>;
 }
 
-type Buffered = { kind: 'delta'; value: QualityWindowObserved; at: number } | { kind: 'closed'; value: QualityWindowClosed };
+type Buffered =
+  | { kind: 'delta'; value: QualityWindowObserved; at: number }
+  | { kind: 'closed'; value: QualityWindowClosed }
+  | { kind: 'resolvedByHand'; value: QualityIssueResolved };
 
 /**
  * Turns the window deltas the checkers publish into closed windows, expectation results and quality
@@ -61,6 +66,9 @@ type Buffered = { kind: 'delta'; value: QualityWindowObserved; at: number } | { 
  * windows they close, and follows the topic live. Issue events are published before their window's
  * `QualityWindowClosed`: a crash between them makes the restarted tracker close that window again
  * and publish the same issue ids again, which readers treat as duplicates.
+ *
+ * An issue a person resolved (QualityIssueResolved with `resolvedBy`) is retired from its pipeline's
+ * detector when read, in order with the deltas, so the tracker never resolves it a second time.
  *
  * Only deltas of a pipeline's live run count (replays are judged by their own records, not as a
  * drop in the live stream). One instance should track a pipeline; with several, each publishes the
@@ -127,6 +135,12 @@ export function createQualityTracker(deps: QualityTrackerDeps): QualityTracker {
     }
   }
 
+  function onResolvedByHand(value: QualityIssueResolved): void {
+    if (pipelines.get(value.pipelineId)?.retire(value.issueId)) {
+      logger.info({ pipelineId: value.pipelineId, issueId: value.issueId }, 'issue resolved by hand; no longer tracked');
+    }
+  }
+
   /** After catching up: resume each pipeline after its last published window, then replay the deltas. */
   function replayHeld(events: Buffered[]): void {
     const lastClosed = new Map<string, QualityWindowClosed>();
@@ -144,7 +158,11 @@ export function createQualityTracker(deps: QualityTrackerDeps): QualityTracker {
         logger.warn({ err, pipelineId }, 'could not resume from the last published window; starting afresh');
       }
     }
-    for (const e of events) if (e.kind === 'delta') onDelta(e.value, e.at);
+    for (const e of events) {
+      if (e.kind === 'delta') onDelta(e.value, e.at);
+      // One resolved before the last published window is not in its detector state: retiring does nothing.
+      else if (e.kind === 'resolvedByHand') onResolvedByHand(e.value);
+    }
   }
 
   function markCaughtUp(): void {
@@ -160,6 +178,8 @@ export function createQualityTracker(deps: QualityTrackerDeps): QualityTracker {
     get caughtUp() {
       return caughtUp;
     },
+
+    openIssueIds: (pipelineId) => pipelines.get(pipelineId)?.openIssueIds() ?? [],
 
     async start() {
       await admin.connect();
@@ -204,6 +224,11 @@ export function createQualityTracker(deps: QualityTrackerDeps): QualityTracker {
               const value = decoded.value as QualityWindowClosed;
               // Only windows of the detector's size carry the state a restart resumes from.
               if (value.windowEnd - value.windowStart === deltaWindowMs) held.push({ kind: 'closed', value });
+            } else if (decoded.type === QualityEventNames.issueResolved) {
+              const value = decoded.value as QualityIssueResolved;
+              if (value.resolvedBy === null) continue;
+              if (held) held.push({ kind: 'resolvedByHand', value });
+              else onResolvedByHand(value);
             }
           }
           await heartbeat();

@@ -1,2 +1,2 @@
 export { createQualityView, qualityViewDefaults } from './view.js';
-export type { QualityIssueEntry, QualityView, QualityViewOptions, QualityWindowEntry, QuarantineRedriveEntry } from './types.js';
+export type { QualityIssueEntry, QualityIssueNote, QualityView, QualityViewOptions, QualityWindowEntry, QuarantineRedriveEntry } from './types.js';

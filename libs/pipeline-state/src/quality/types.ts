@@ -34,7 +34,19 @@ export interface QualityIssueEntry {
   readonly sampleRecordIds: readonly string[];
   readonly openedAt: number;
   readonly status: 'open' | 'resolved';
-  readonly resolution?: { readonly reason: string; readonly by: string | null; readonly windowStart: number | null; readonly at: number };
+  /** Who acknowledged it (someone is on it), when someone did. */
+  readonly acknowledgement?: { readonly by: string; readonly note: string | null; readonly at: number };
+  /** People's notes, oldest first (at most 100: the newest are kept). */
+  readonly notes: readonly QualityIssueNote[];
+  /** `by` null: resolved by itself when its signal recovered. */
+  readonly resolution?: { readonly reason: string; readonly by: string | null; readonly note: string | null; readonly windowStart: number | null; readonly at: number };
+}
+
+export interface QualityIssueNote {
+  readonly noteId: string;
+  readonly author: string;
+  readonly note: string;
+  readonly at: number;
 }
 
 /** A redrive of a pipeline's quarantine, as its events tell it. */

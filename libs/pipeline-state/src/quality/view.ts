@@ -1,5 +1,7 @@
 import { Headers, headersToStrings, silentLogger } from '@tributary/broker';
 import type {
+  QualityIssueAcknowledged,
+  QualityIssueNoteAdded,
   QualityIssueOpened,
   QualityIssueResolved,
   QualityWindowClosed,
@@ -16,16 +18,20 @@ const TYPES = {
   windowClosed: 'tributary.quality.QualityWindowClosed',
   issueOpened: 'tributary.quality.QualityIssueOpened',
   issueResolved: 'tributary.quality.QualityIssueResolved',
+  issueAcknowledged: 'tributary.quality.QualityIssueAcknowledged',
+  issueNoteAdded: 'tributary.quality.QualityIssueNoteAdded',
   redriveStarted: 'tributary.quality.QuarantineRedriveStarted',
   redriveProgressed: 'tributary.quality.QuarantineRedriveProgressed',
   redriveCompleted: 'tributary.quality.QuarantineRedriveCompleted',
 } as const;
 const WANTED = new Set<string>(Object.values(TYPES));
+/** Notes kept per issue: the newest. */
+const MAX_NOTES = 100;
 
 export const qualityViewDefaults = Object.freeze({ maxWindows: 10_080, maxIssues: 1_000 });
 
 /**
- * The quality read model: closed windows, issues and quarantine redrives per pipeline, from `<prefix>.quality.events`
+ * The quality read model: closed windows, issues (with what people did about them) and quarantine redrives per pipeline, from `<prefix>.quality.events`
  * read from the beginning. The window deltas on the same topic are skipped by their `event-type`
  * header, without decoding. A repeated window or issue event (the tracker may publish one again
  * after a crash) replaces the first: same window start, same issue id.
@@ -132,6 +138,8 @@ export function createQualityView(options: QualityViewOptions): QualityView {
       sampleRecordIds: o.sampleRecordIds,
       openedAt: known?.openedAt ?? o.openedAt,
       status: 'open',
+      ...(known?.acknowledgement ? { acknowledgement: known.acknowledgement } : {}),
+      notes: known?.notes ?? [],
     });
     if (map.size > maxIssues) {
       const victim = [...map.values()].find((i) => i.status === 'resolved') ?? map.values().next().value;
@@ -139,11 +147,27 @@ export function createQualityView(options: QualityViewOptions): QualityView {
     }
   }
 
+  /** The first resolution wins: the tracker's and a person's may cross, and either may come again. */
   function resolved(r: QualityIssueResolved): void {
     const map = issuesOf(r.pipelineId);
     const known = map.get(r.issueId);
-    if (!known) return;
-    map.set(r.issueId, { ...known, status: 'resolved', resolution: { reason: r.resolution, by: r.resolvedBy, windowStart: r.windowStart, at: r.resolvedAt } });
+    if (!known || known.status === 'resolved') return;
+    map.set(r.issueId, { ...known, status: 'resolved', resolution: { reason: r.resolution, by: r.resolvedBy, note: r.note, windowStart: r.windowStart, at: r.resolvedAt } });
+  }
+
+  function acknowledged(a: QualityIssueAcknowledged): void {
+    const map = issuesOf(a.pipelineId);
+    const known = map.get(a.issueId);
+    if (!known || known.acknowledgement) return;
+    map.set(a.issueId, { ...known, acknowledgement: { by: a.acknowledgedBy, note: a.note, at: a.acknowledgedAt } });
+  }
+
+  function noteAdded(n: QualityIssueNoteAdded): void {
+    const map = issuesOf(n.pipelineId);
+    const known = map.get(n.issueId);
+    if (!known || known.notes.some((x) => x.noteId === n.noteId)) return; // published again after a redelivery
+    const notes = [...known.notes, { noteId: n.noteId, author: n.author, note: n.note, at: n.addedAt }].slice(-MAX_NOTES);
+    map.set(n.issueId, { ...known, notes });
   }
 
   const reader = createTopicReader({
@@ -160,6 +184,8 @@ export function createQualityView(options: QualityViewOptions): QualityView {
       if (decoded.type === TYPES.windowClosed) addWindow(decoded.value as QualityWindowClosed);
       else if (decoded.type === TYPES.issueOpened) opened(decoded.value as QualityIssueOpened);
       else if (decoded.type === TYPES.issueResolved) resolved(decoded.value as QualityIssueResolved);
+      else if (decoded.type === TYPES.issueAcknowledged) acknowledged(decoded.value as QualityIssueAcknowledged);
+      else if (decoded.type === TYPES.issueNoteAdded) noteAdded(decoded.value as QualityIssueNoteAdded);
       else if (decoded.type === TYPES.redriveStarted) redriveStarted(decoded.value as QuarantineRedriveStarted);
       else if (decoded.type === TYPES.redriveProgressed) redriveProgressed(decoded.value as QuarantineRedriveProgressed);
       else if (decoded.type === TYPES.redriveCompleted) redriveCompleted(decoded.value as QuarantineRedriveCompleted);

@@ -106,6 +106,21 @@ export class QualityIssueDetector {
     else this.pipelines.get(pipelineId)?.signals.delete(signal);
   }
 
+  /**
+   * Closes an open issue a person resolved: no transition is returned (the person's resolution is the
+   * event). The signal keeps its history; if it is still failing, a later window opens a new issue.
+   * False when the issue is not open here (unknown, already resolved, or superseded).
+   */
+  retire(pipelineId: string, issueId: string): boolean {
+    for (const signal of this.pipelines.get(pipelineId)?.signals.values() ?? []) {
+      if (signal.open?.id !== issueId) continue;
+      signal.open = undefined;
+      signal.goodStreak = 0;
+      return true;
+    }
+    return false;
+  }
+
   snapshot(): QualityIssueSnapshot {
     const pipelines = [...this.pipelines.entries()]
       .sort(([a], [b]) => compare(a, b))

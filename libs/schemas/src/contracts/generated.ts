@@ -843,6 +843,122 @@ export namespace TributaryPipeline {
 }
 
 export namespace TributaryQuality {
+    export const AcknowledgeQualityIssueSchema = "{\"type\":\"record\",\"name\":\"AcknowledgeQualityIssue\",\"namespace\":\"tributary.quality\",\"doc\":\"Command: a person acknowledges an open quality issue (someone is on it). Keyed by pipelineId; answered with QualityIssueAcknowledged, nothing when it already was, or CommandRejected.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Issue acted on (QualityIssueOpened.issueId).\"},{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Optional note for the people who follow the issue.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Principal that asked.\"},{\"name\":\"requestedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the request was accepted at the edge.\"}]}";
+    export const AcknowledgeQualityIssueName = "tributary.quality.AcknowledgeQualityIssue";
+    /**
+     * Command: a person acknowledges an open quality issue (someone is on it). Keyed by pipelineId; answered with QualityIssueAcknowledged, nothing when it already was, or CommandRejected.
+     */
+    export interface AcknowledgeQualityIssue {
+        /**
+         * Pipeline the issue is about.
+         */
+        pipelineId: string;
+        /**
+         * Issue acted on (QualityIssueOpened.issueId).
+         */
+        issueId: string;
+        /**
+         * Optional note for the people who follow the issue.
+         *
+         * Default: null
+         */
+        note: null | string;
+        /**
+         * Principal that asked.
+         */
+        requestedBy: string;
+        /**
+         * When the request was accepted at the edge.
+         */
+        requestedAt: number;
+    }
+    export const AddQualityIssueNoteSchema = "{\"type\":\"record\",\"name\":\"AddQualityIssueNote\",\"namespace\":\"tributary.quality\",\"doc\":\"Command: add a person's note to a quality issue, open or resolved. Keyed by pipelineId; answered with QualityIssueNoteAdded or CommandRejected.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Issue acted on (QualityIssueOpened.issueId).\"},{\"name\":\"note\",\"type\":\"string\",\"doc\":\"The note.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Principal that asked.\"},{\"name\":\"requestedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the request was accepted at the edge.\"}]}";
+    export const AddQualityIssueNoteName = "tributary.quality.AddQualityIssueNote";
+    /**
+     * Command: add a person's note to a quality issue, open or resolved. Keyed by pipelineId; answered with QualityIssueNoteAdded or CommandRejected.
+     */
+    export interface AddQualityIssueNote {
+        /**
+         * Pipeline the issue is about.
+         */
+        pipelineId: string;
+        /**
+         * Issue acted on (QualityIssueOpened.issueId).
+         */
+        issueId: string;
+        /**
+         * The note.
+         */
+        note: string;
+        /**
+         * Principal that asked.
+         */
+        requestedBy: string;
+        /**
+         * When the request was accepted at the edge.
+         */
+        requestedAt: number;
+    }
+    export const QualityIssueAcknowledgedSchema = "{\"type\":\"record\",\"name\":\"QualityIssueAcknowledged\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a person acknowledged an open quality issue. Keyed by pipelineId.\",\"fields\":[{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Issue acknowledged.\"},{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"acknowledgedBy\",\"type\":\"string\",\"doc\":\"Principal that acknowledged it.\"},{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Their note, if any.\"},{\"name\":\"acknowledgedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When it was acknowledged.\"}]}";
+    export const QualityIssueAcknowledgedName = "tributary.quality.QualityIssueAcknowledged";
+    /**
+     * Event: a person acknowledged an open quality issue. Keyed by pipelineId.
+     */
+    export interface QualityIssueAcknowledged {
+        /**
+         * Issue acknowledged.
+         */
+        issueId: string;
+        /**
+         * Pipeline the issue is about.
+         */
+        pipelineId: string;
+        /**
+         * Principal that acknowledged it.
+         */
+        acknowledgedBy: string;
+        /**
+         * Their note, if any.
+         *
+         * Default: null
+         */
+        note: null | string;
+        /**
+         * When it was acknowledged.
+         */
+        acknowledgedAt: number;
+    }
+    export const QualityIssueNoteAddedSchema = "{\"type\":\"record\",\"name\":\"QualityIssueNoteAdded\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a person added a note to a quality issue. Keyed by pipelineId.\",\"fields\":[{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Issue noted.\"},{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"noteId\",\"type\":\"string\",\"doc\":\"Event id of the AddQualityIssueNote command: a note published again after a redelivery has the same id.\"},{\"name\":\"author\",\"type\":\"string\",\"doc\":\"Principal that wrote it.\"},{\"name\":\"note\",\"type\":\"string\",\"doc\":\"The note.\"},{\"name\":\"addedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When it was added.\"}]}";
+    export const QualityIssueNoteAddedName = "tributary.quality.QualityIssueNoteAdded";
+    /**
+     * Event: a person added a note to a quality issue. Keyed by pipelineId.
+     */
+    export interface QualityIssueNoteAdded {
+        /**
+         * Issue noted.
+         */
+        issueId: string;
+        /**
+         * Pipeline the issue is about.
+         */
+        pipelineId: string;
+        /**
+         * Event id of the AddQualityIssueNote command: a note published again after a redelivery has the same id.
+         */
+        noteId: string;
+        /**
+         * Principal that wrote it.
+         */
+        author: string;
+        /**
+         * The note.
+         */
+        note: string;
+        /**
+         * When it was added.
+         */
+        addedAt: number;
+    }
     export const RuleSeveritySchema = "{\"type\":\"enum\",\"name\":\"RuleSeverity\",\"doc\":\"How serious a failure of a quality rule is: error quarantines the record, warn passes it with a flag.\",\"symbols\":[\"error\",\"warn\"],\"default\":\"error\"}";
     export const RuleSeverityName = "tributary.quality.RuleSeverity";
     /**
@@ -938,7 +1054,7 @@ export namespace TributaryQuality {
          */
         openedAt: number;
     }
-    export const QualityIssueResolvedSchema = "{\"type\":\"record\",\"name\":\"QualityIssueResolved\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a quality issue was resolved, automatically when its signal recovered or by a person. Keyed by pipelineId.\",\"fields\":[{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Issue that was resolved.\"},{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"signal\",\"type\":\"string\",\"doc\":\"Signal of the issue.\"},{\"name\":\"resolution\",\"type\":\"string\",\"doc\":\"Why it is resolved, for people.\"},{\"name\":\"resolvedBy\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Principal that resolved it; null when resolved automatically.\"},{\"name\":\"windowStart\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"default\":null,\"doc\":\"Start of the window that completed the recovery; null when resolved by a person.\"},{\"name\":\"observedValue\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"The signal's value in that window.\"},{\"name\":\"resolvedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the issue was resolved.\"}]}";
+    export const QualityIssueResolvedSchema = "{\"type\":\"record\",\"name\":\"QualityIssueResolved\",\"namespace\":\"tributary.quality\",\"doc\":\"Event: a quality issue was resolved, automatically when its signal recovered or by a person. Keyed by pipelineId.\",\"fields\":[{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Issue that was resolved.\"},{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"signal\",\"type\":\"string\",\"doc\":\"Signal of the issue.\"},{\"name\":\"resolution\",\"type\":\"string\",\"doc\":\"Why it is resolved, for people.\"},{\"name\":\"resolvedBy\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Principal that resolved it; null when resolved automatically.\"},{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The person's note on the resolution; null when resolved automatically or without one.\"},{\"name\":\"windowStart\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"default\":null,\"doc\":\"Start of the window that completed the recovery; null when resolved by a person.\"},{\"name\":\"observedValue\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"The signal's value in that window.\"},{\"name\":\"resolvedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the issue was resolved.\"}]}";
     export const QualityIssueResolvedName = "tributary.quality.QualityIssueResolved";
     /**
      * Event: a quality issue was resolved, automatically when its signal recovered or by a person. Keyed by pipelineId.
@@ -966,6 +1082,12 @@ export namespace TributaryQuality {
          * Default: null
          */
         resolvedBy: null | string;
+        /**
+         * The person's note on the resolution; null when resolved automatically or without one.
+         *
+         * Default: null
+         */
+        note: null | string;
         /**
          * Start of the window that completed the recovery; null when resolved by a person.
          *
@@ -1511,6 +1633,35 @@ export namespace TributaryQuality {
          */
         requestedAt: number;
     }
+    export const ResolveQualityIssueSchema = "{\"type\":\"record\",\"name\":\"ResolveQualityIssue\",\"namespace\":\"tributary.quality\",\"doc\":\"Command: a person resolves an open quality issue (the cause is fixed). If the signal is still failing, the next window opens a new issue. Keyed by pipelineId; answered with QualityIssueResolved (resolvedBy set) or CommandRejected.\",\"fields\":[{\"name\":\"pipelineId\",\"type\":\"string\",\"doc\":\"Pipeline the issue is about.\"},{\"name\":\"issueId\",\"type\":\"string\",\"doc\":\"Issue acted on (QualityIssueOpened.issueId).\"},{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Optional note: what was done.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Principal that asked.\"},{\"name\":\"requestedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the request was accepted at the edge.\"}]}";
+    export const ResolveQualityIssueName = "tributary.quality.ResolveQualityIssue";
+    /**
+     * Command: a person resolves an open quality issue (the cause is fixed). If the signal is still failing, the next window opens a new issue. Keyed by pipelineId; answered with QualityIssueResolved (resolvedBy set) or CommandRejected.
+     */
+    export interface ResolveQualityIssue {
+        /**
+         * Pipeline the issue is about.
+         */
+        pipelineId: string;
+        /**
+         * Issue acted on (QualityIssueOpened.issueId).
+         */
+        issueId: string;
+        /**
+         * Optional note: what was done.
+         *
+         * Default: null
+         */
+        note: null | string;
+        /**
+         * Principal that asked.
+         */
+        requestedBy: string;
+        /**
+         * When the request was accepted at the edge.
+         */
+        requestedAt: number;
+    }
 }
 
 export namespace TributaryRecommendation {
@@ -1787,6 +1938,8 @@ export namespace TributaryStaging {
 }
 
 // Flat names for every named type above (the namespaced declarations come from avro-ts).
+export type AcknowledgeQualityIssue = TributaryQuality.AcknowledgeQualityIssue;
+export type AddQualityIssueNote = TributaryQuality.AddQualityIssueNote;
 export type AlertSeverity = TributaryMonitoring.AlertSeverity;
 export type AlertState = TributaryMonitoring.AlertState;
 export type AlertStateChanged = TributaryMonitoring.AlertStateChanged;
@@ -1809,6 +1962,8 @@ export type PipelineDefinition = TributaryPipeline.PipelineDefinition;
 export type PipelineDeleted = TributaryPipeline.PipelineDeleted;
 export type PipelineUpdated = TributaryPipeline.PipelineUpdated;
 export type ProcessorAnnounced = TributaryPipeline.ProcessorAnnounced;
+export type QualityIssueAcknowledged = TributaryQuality.QualityIssueAcknowledged;
+export type QualityIssueNoteAdded = TributaryQuality.QualityIssueNoteAdded;
 export type QualityIssueOpened = TributaryQuality.QualityIssueOpened;
 export type QualityIssueResolved = TributaryQuality.QualityIssueResolved;
 export type QualityWindowClosed = TributaryQuality.QualityWindowClosed;
@@ -1824,6 +1979,7 @@ export type RedriveQuarantine = TributaryQuality.RedriveQuarantine;
 export type RejectionReason = TributaryStaging.RejectionReason;
 export type ReplayPipeline = TributaryPipeline.ReplayPipeline;
 export type ReportGenerated = TributaryReport.ReportGenerated;
+export type ResolveQualityIssue = TributaryQuality.ResolveQualityIssue;
 export type RuleFailure = TributaryQuality.RuleFailure;
 export type RuleQualityCounts = TributaryQuality.RuleQualityCounts;
 export type RuleSeverity = TributaryQuality.RuleSeverity;
@@ -1865,6 +2021,10 @@ export interface EventTypes {
   'tributary.pipeline.StartPipeline': StartPipeline;
   'tributary.pipeline.StopPipeline': StopPipeline;
   'tributary.pipeline.UpdatePipeline': UpdatePipeline;
+  'tributary.quality.AcknowledgeQualityIssue': AcknowledgeQualityIssue;
+  'tributary.quality.AddQualityIssueNote': AddQualityIssueNote;
+  'tributary.quality.QualityIssueAcknowledged': QualityIssueAcknowledged;
+  'tributary.quality.QualityIssueNoteAdded': QualityIssueNoteAdded;
   'tributary.quality.QualityIssueOpened': QualityIssueOpened;
   'tributary.quality.QualityIssueResolved': QualityIssueResolved;
   'tributary.quality.QualityWindowClosed': QualityWindowClosed;
@@ -1874,6 +2034,7 @@ export interface EventTypes {
   'tributary.quality.QuarantineRedriveStarted': QuarantineRedriveStarted;
   'tributary.quality.QuarantinedRecord': QuarantinedRecord;
   'tributary.quality.RedriveQuarantine': RedriveQuarantine;
+  'tributary.quality.ResolveQualityIssue': ResolveQualityIssue;
   'tributary.recommendation.RecommendationIssued': RecommendationIssued;
   'tributary.report.ReportGenerated': ReportGenerated;
   'tributary.staging.RecordRejected': RecordRejected;
@@ -1906,6 +2067,10 @@ export const EVENT_TYPE_NAMES: readonly EventTypeName[] = [
   'tributary.pipeline.StartPipeline',
   'tributary.pipeline.StopPipeline',
   'tributary.pipeline.UpdatePipeline',
+  'tributary.quality.AcknowledgeQualityIssue',
+  'tributary.quality.AddQualityIssueNote',
+  'tributary.quality.QualityIssueAcknowledged',
+  'tributary.quality.QualityIssueNoteAdded',
   'tributary.quality.QualityIssueOpened',
   'tributary.quality.QualityIssueResolved',
   'tributary.quality.QualityWindowClosed',
@@ -1915,6 +2080,7 @@ export const EVENT_TYPE_NAMES: readonly EventTypeName[] = [
   'tributary.quality.QuarantineRedriveStarted',
   'tributary.quality.QuarantinedRecord',
   'tributary.quality.RedriveQuarantine',
+  'tributary.quality.ResolveQualityIssue',
   'tributary.recommendation.RecommendationIssued',
   'tributary.report.ReportGenerated',
   'tributary.staging.RecordRejected',
@@ -1944,6 +2110,10 @@ export const eventSchemas: { readonly [T in EventTypeName]: AvroRecordSchema } =
   'tributary.pipeline.StartPipeline': JSON.parse(TributaryPipeline.StartPipelineSchema) as AvroRecordSchema,
   'tributary.pipeline.StopPipeline': JSON.parse(TributaryPipeline.StopPipelineSchema) as AvroRecordSchema,
   'tributary.pipeline.UpdatePipeline': JSON.parse(TributaryPipeline.UpdatePipelineSchema) as AvroRecordSchema,
+  'tributary.quality.AcknowledgeQualityIssue': JSON.parse(TributaryQuality.AcknowledgeQualityIssueSchema) as AvroRecordSchema,
+  'tributary.quality.AddQualityIssueNote': JSON.parse(TributaryQuality.AddQualityIssueNoteSchema) as AvroRecordSchema,
+  'tributary.quality.QualityIssueAcknowledged': JSON.parse(TributaryQuality.QualityIssueAcknowledgedSchema) as AvroRecordSchema,
+  'tributary.quality.QualityIssueNoteAdded': JSON.parse(TributaryQuality.QualityIssueNoteAddedSchema) as AvroRecordSchema,
   'tributary.quality.QualityIssueOpened': JSON.parse(TributaryQuality.QualityIssueOpenedSchema) as AvroRecordSchema,
   'tributary.quality.QualityIssueResolved': JSON.parse(TributaryQuality.QualityIssueResolvedSchema) as AvroRecordSchema,
   'tributary.quality.QualityWindowClosed': JSON.parse(TributaryQuality.QualityWindowClosedSchema) as AvroRecordSchema,
@@ -1953,6 +2123,7 @@ export const eventSchemas: { readonly [T in EventTypeName]: AvroRecordSchema } =
   'tributary.quality.QuarantineRedriveStarted': JSON.parse(TributaryQuality.QuarantineRedriveStartedSchema) as AvroRecordSchema,
   'tributary.quality.QuarantinedRecord': JSON.parse(TributaryQuality.QuarantinedRecordSchema) as AvroRecordSchema,
   'tributary.quality.RedriveQuarantine': JSON.parse(TributaryQuality.RedriveQuarantineSchema) as AvroRecordSchema,
+  'tributary.quality.ResolveQualityIssue': JSON.parse(TributaryQuality.ResolveQualityIssueSchema) as AvroRecordSchema,
   'tributary.recommendation.RecommendationIssued': JSON.parse(TributaryRecommendation.RecommendationIssuedSchema) as AvroRecordSchema,
   'tributary.report.ReportGenerated': JSON.parse(TributaryReport.ReportGeneratedSchema) as AvroRecordSchema,
   'tributary.staging.RecordRejected': JSON.parse(TributaryStaging.RecordRejectedSchema) as AvroRecordSchema,

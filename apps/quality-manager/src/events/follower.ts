@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BrokerLogger, type EventCodecPort, Headers, headersToStrings, isRetriable } from '@tributary/broker';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { RedriveError } from './errors.js';
+import { QualityEventsError } from '../errors.js';
 
 const DECODE_FIRST_DELAY_MS = 200;
 const DECODE_MAX_DELAY_MS = 5000;
@@ -13,20 +13,24 @@ export interface TopicFollowerDeps {
   topic: string;
   /** Consumer group name start, made unique per instance with a UUID (`<groupPrefix>.<uuid>`). */
   groupPrefix: string;
-  /** Event types to decode; any other message is skipped by its `event-type` header, undecoded. */
-  types: ReadonlySet<string>;
   codec: Pick<EventCodecPort, 'decode'>;
-  /** Called once per message of a wanted type, in order per partition. Must not throw. */
-  onEvent: (type: string, value: unknown) => void;
   logger: BrokerLogger;
 }
 
+/** Called once per message of a type it listens to, in order per partition. Must not throw. */
+export type FollowerListener = (type: string, value: unknown) => void;
+
 export interface TopicFollower {
+  /**
+   * Registers a listener for some event types, before `start`. Messages of types nobody listens to
+   * are skipped by their `event-type` header, undecoded.
+   */
+  listen(types: Iterable<string>, listener: FollowerListener): void;
   /** Reads from the beginning; resolves once caught up with the topic's end at start. */
   start(): Promise<void>;
   /**
    * Resolves once every message committed before the call has been applied (the topic's end offsets,
-   * read now, reached). Rejects with a retriable RedriveError after `timeoutMs`.
+   * read now, reached). Rejects with a retriable QualityEventsError after `timeoutMs`.
    */
   catchUp(timeoutMs: number): Promise<void>;
   readonly caughtUp: boolean;
@@ -59,6 +63,8 @@ export function createTopicFollower(deps: TopicFollowerDeps): TopicFollower {
   /** Last message applied per partition: a batch fetched again after an error is not applied twice. */
   const applied = new Map<number, bigint>();
   const waiters = new Set<Waiter>();
+  const listeners = new Map<string, FollowerListener[]>();
+  let started = false;
   let caughtUp = false;
   let closed = false;
 
@@ -94,7 +100,7 @@ export function createTopicFollower(deps: TopicFollowerDeps): TopicFollower {
   }
 
   async function catchUp(timeoutMs: number): Promise<void> {
-    if (closed) throw new RedriveError('TRIB_REDRIVE_CLOSED', 'the redrive ledger is closed', false);
+    if (closed) throw new QualityEventsError('TRIB_QUALITY_EVENTS_CLOSED', `the follower of ${topic} is closed`, false);
     const targets = new Map<number, bigint>();
     // Read committed: `high` is the last stable offset, so everything below it is decided.
     for (const p of await admin.fetchTopicOffsets(topic)) {
@@ -110,7 +116,7 @@ export function createTopicFollower(deps: TopicFollowerDeps): TopicFollower {
         waiters.add(waiter);
         timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new RedriveError('TRIB_REDRIVE_LEDGER_BEHIND', `${topic} was not read up to its end within ${timeoutMs} ms`, true));
+          reject(new QualityEventsError('TRIB_QUALITY_EVENTS_BEHIND', `${topic} was not read up to its end within ${timeoutMs} ms`, true));
         }, timeoutMs);
       });
     } finally {
@@ -119,11 +125,17 @@ export function createTopicFollower(deps: TopicFollowerDeps): TopicFollower {
   }
 
   return {
+    listen(types, listener) {
+      if (started) throw new Error('listen() must be called before start()');
+      for (const type of types) listeners.set(type, [...(listeners.get(type) ?? []), listener]);
+    },
+
     get caughtUp() {
       return caughtUp;
     },
 
     async start() {
+      started = true;
       await admin.connect();
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -138,9 +150,10 @@ export function createTopicFollower(deps: TopicFollowerDeps): TopicFollower {
             applied.set(partition, offset);
             if (message.value === null) continue;
             const type = headersToStrings(message.headers)[Headers.eventType];
-            if (type === undefined || !deps.types.has(type)) continue;
+            if (type === undefined || !listeners.has(type)) continue;
             const decoded = await decode(message as KafkaMessage & { value: Buffer }, partition);
-            if (decoded && deps.types.has(decoded.type)) deps.onEvent(decoded.type, decoded.value);
+            if (!decoded) continue;
+            for (const listener of listeners.get(decoded.type) ?? []) listener(decoded.type, decoded.value);
           }
           await heartbeat();
         },
@@ -154,7 +167,7 @@ export function createTopicFollower(deps: TopicFollowerDeps): TopicFollower {
     async close() {
       if (closed) return;
       closed = true;
-      for (const w of waiters) w.reject(new RedriveError('TRIB_REDRIVE_CLOSED', 'the redrive ledger closed', false));
+      for (const w of waiters) w.reject(new QualityEventsError('TRIB_QUALITY_EVENTS_CLOSED', `the follower of ${topic} closed`, false));
       waiters.clear();
       await consumer.disconnect().catch((err: unknown) => logger.warn({ err }, 'consumer did not disconnect cleanly'));
       try {
