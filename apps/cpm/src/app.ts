@@ -17,6 +17,8 @@ import { registerRunRoutes } from './pipelines/run-routes.js';
 import type { DefinitionsPort, PipelineEventsPort } from './pipelines/types.js';
 import { registerPipelineWriteRoutes } from './pipelines/write-routes.js';
 import { registerProcessorRoutes } from './processors/routes.js';
+import type { QuarantineBrowser } from './quality/quarantine-browser.js';
+import { registerQuarantineRoutes } from './quality/quarantine-routes.js';
 import { registerQualityRoutes } from './quality/routes.js';
 import type { QualityPort } from './quality/types.js';
 import { controlTopicCatalog } from '@tributary/schemas';
@@ -41,6 +43,8 @@ export interface CpmAppDeps {
   events: PipelineEventsPort;
   /** Read model of `quality.events` (closed quality windows, issues). */
   quality: QualityPort;
+  /** Pages of a pipeline's `.quarantine` topic (created by the caller, which closes it at shutdown). */
+  quarantine: Pick<QuarantineBrowser, 'page'>;
   /** The SSE streams of `/events` (created by the caller, which closes them at shutdown). */
   eventStreams: EventStreams;
   /** `PROCESSOR_TOKEN`: bearer token for calls to processors, when they require one. */
@@ -119,6 +123,15 @@ export function createCpmApp(deps: CpmAppDeps): Express {
     kafkaProbe: deps.kafkaProbe,
     commandsTopic: controlTopicCatalog({ prefix: deps.config.topicPrefix }).commands.quality.name,
     jsonBodyMaxBytes: options.jsonBodyMaxBytes,
+    retryAfterSeconds: options.retryAfterSeconds,
+  });
+  registerQuarantineRoutes(app, {
+    prefix: API_PREFIX,
+    topicPrefix: deps.config.topicPrefix,
+    apiKeys: deps.apiKeys,
+    definitions: deps.definitions,
+    quarantine: deps.quarantine,
+    kafkaProbe: deps.kafkaProbe,
     retryAfterSeconds: options.retryAfterSeconds,
   });
   app.get(`${API_PREFIX}/events`, requireRole(deps.apiKeys, 'viewer'), deps.eventStreams.handler());

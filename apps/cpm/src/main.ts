@@ -17,6 +17,7 @@ import { createEventStreams } from './events/streams.js';
 import { createKafkaProbe, createRegistryProbe, type ReachabilityProbe } from './health/probes.js';
 import { definitionsDirectory } from './ingest/pipeline-directory.js';
 import { cpmDefaults } from './options.js';
+import { createQuarantineBrowser } from './quality/quarantine-browser.js';
 import { definitionsPort, pipelineEventsPort } from './state/adapters.js';
 
 const logger = createLogger({ service: 'cpm' });
@@ -53,6 +54,7 @@ async function main() {
   const definitions = definitionsPort(definitionsView);
   const events = pipelineEventsPort(eventsView);
   const eventStreams = createEventStreams({ events, logger, options: cpmDefaults });
+  const quarantine = createQuarantineBrowser({ kafka, codec: eventCodec, topicPrefix: config.topicPrefix, logger });
 
   const processorToken = process.env.PROCESSOR_TOKEN;
   const app = createCpmApp({
@@ -67,6 +69,7 @@ async function main() {
     definitions,
     events,
     quality: qualityView,
+    quarantine,
     eventStreams,
     ...(processorToken ? { processorToken } : {}),
   });
@@ -78,7 +81,7 @@ async function main() {
   };
   // Closed in reverse: end event streams and stop taking requests, then the views, the publisher, the clients.
   installGracefulShutdown({
-    resources: [metrics, registry, kafkaProbe, publisher, definitionsView, eventsView, qualityView, http, eventStreams],
+    resources: [metrics, registry, kafkaProbe, publisher, definitionsView, eventsView, qualityView, quarantine, http, eventStreams],
     logger,
   });
 }

@@ -207,6 +207,32 @@ export const qualityPaths: Paths = {
       { parameters: [idParam, { name: 'redriveId', in: 'path', required: true, schema: { type: 'string' } }] },
     ),
   },
+  '/api/v1/pipelines/{id}/quarantine': {
+    get: op(
+      'browseQuarantine',
+      "A page of the pipeline's quarantined records, read committed from `.quarantine` in offset order per partition; follow `nextCursor` until it is null",
+      {
+        '200': json('The page', ref('QuarantinePage')),
+        '400': err('A bad `rule`, `from`, `until` (`until` not after `from`), `limit` or `cursor` (`TRIB_REQUEST_INVALID`, `details.parameter`)'),
+        '404': notFound,
+        '503': {
+          description: 'Kafka or the schema registry unreachable (`TRIB_BROKER_UNREACHABLE`)',
+          headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+          content: { 'application/json': { schema: errorRef } },
+        },
+      },
+      {
+        parameters: [
+          idParam,
+          { name: 'rule', in: 'query', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }, description: 'Only records that failed this rule id' },
+          { name: 'from', in: 'query', required: false, schema: { type: 'string' }, description: 'Quarantined at or after (ISO-8601 with a zone, or epoch ms)' },
+          { name: 'until', in: 'query', required: false, schema: { type: 'string' }, description: 'Quarantined before (ISO-8601 with a zone, or epoch ms)' },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' }, description: 'Most entries (records and undecodable messages) in the page, 1-200, default 50' },
+          { name: 'cursor', in: 'query', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' }, description: "The previous page's `nextCursor`, as given" },
+        ],
+      },
+    ),
+  },
   '/api/v1/pipelines/{id}/quality/report': {
     get: op(
       'getQualityReport',
@@ -234,6 +260,59 @@ export const qualityPaths: Paths = {
 const nullableNumber = { type: ['number', 'null'] };
 
 export const qualitySchemas: Record<string, SchemaObject> = {
+  QuarantinePage: {
+    type: 'object',
+    required: ['pipelineId', 'records', 'undecodable', 'nextCursor', 'scanned'],
+    properties: {
+      pipelineId: { type: 'string' },
+      records: { type: 'array', items: ref('QuarantinedRecordEntry') },
+      undecodable: {
+        type: 'array',
+        description: 'Messages that are not a readable QuarantinedRecord (shown whatever `rule`; `from`/`until` by message time)',
+        items: {
+          type: 'object',
+          required: ['partition', 'offset', 'timestamp', 'error'],
+          properties: {
+            partition: { type: 'integer' },
+            offset: { type: 'integer' },
+            timestamp: { type: 'string', format: 'date-time' },
+            error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+          },
+        },
+      },
+      nextCursor: { type: ['string', 'null'], description: 'Where the next page starts; null once the end seen by this request was reached' },
+      scanned: { type: 'integer', description: 'Messages read for this page, matching or not (at most 10,000)' },
+    },
+  },
+  QuarantinedRecordEntry: {
+    type: 'object',
+    required: ['partition', 'offset', 'recordId', 'runId', 'pipelineVersion', 'quarantinedAt', 'failures', 'source', 'record', 'recordFormat'],
+    properties: {
+      partition: { type: 'integer' },
+      offset: { type: 'integer' },
+      recordId: { type: 'string' },
+      runId: { type: ['string', 'null'] },
+      pipelineVersion: { type: 'integer', description: 'Definition version whose rules quarantined it' },
+      quarantinedAt: { type: 'string', format: 'date-time' },
+      failures: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            ruleId: { type: 'string' },
+            ruleType: { type: 'string' },
+            severity: { type: 'string', enum: ['error', 'warn'] },
+            field: { type: ['string', 'null'] },
+            value: { type: ['string', 'null'], description: 'The offending value as JSON text (cut at 1,024 characters)' },
+            message: { type: 'string' },
+          },
+        },
+      },
+      source: { type: 'object', description: 'Where it was read from (.processed)', properties: { topic: { type: 'string' }, partition: { type: 'integer' }, offset: { type: 'integer' } } },
+      record: { description: 'The record: parsed when it is JSON, else its text' },
+      recordFormat: { type: 'string', enum: ['json', 'text'] },
+    },
+  },
   QuarantineRedrive: {
     type: 'object',
     required: ['redriveId', 'status', 'pipelineVersion', 'validated', 'requarantined', 'ranges', 'startedAt'],

@@ -31,6 +31,7 @@ describe('ingest acknowledgement timeout', () => {
       definitions: new FakeDefinitions(),
       events: new FakeEvents(),
       quality: new FakeQuality(),
+      quarantine: { page: () => Promise.reject(new Error('no quarantine in this test')) },
       eventStreams: fakeStreams(new FakeEvents()),
       options: { ingestAckTimeoutMs: 300, retryAfterSeconds: 3 },
     });

@@ -9,6 +9,7 @@ import { parseApiKeys } from '../src/auth/api-keys.js';
 import { createKafkaProbe, createRegistryProbe } from '../src/health/probes.js';
 import { InMemoryPipelineDirectory } from '../src/ingest/pipeline-directory.js';
 import type { CpmOptionsInput } from '../src/options.js';
+import { createQuarantineBrowser, type QuarantineBrowserOptions } from '../src/quality/quarantine-browser.js';
 import { FakeDefinitions, FakeEvents, FakeQuality, fakeStreams } from './fakes.js';
 
 export const keys = {
@@ -24,6 +25,8 @@ export interface TestCpm {
   kafka: Kafka;
   admin: Admin;
   pipelines: InMemoryPipelineDirectory;
+  /** The definitions read model the pipeline and quality routes see (empty until a test puts one in). */
+  definitions: FakeDefinitions;
   logLines: string[];
   close(): Promise<void>;
 }
@@ -32,7 +35,9 @@ export interface TestCpm {
  * A CPM app on the real broker and registry (or, with `brokers`, on whatever address is given, e.g. a
  * closed port). Log lines are captured so tests can check what is (not) logged.
  */
-export function testCpm(overrides: { brokers?: string[]; registryUrl?: string; options?: CpmOptionsInput; kafkaProbeAlwaysUp?: boolean } = {}): TestCpm {
+export function testCpm(
+  overrides: { brokers?: string[]; registryUrl?: string; options?: CpmOptionsInput; kafkaProbeAlwaysUp?: boolean; quarantine?: Partial<QuarantineBrowserOptions> } = {},
+): TestCpm {
   const config = loadConfig();
   const logLines: string[] = [];
   const logger = createLogger({ service: 'cpm-test', level: 'debug', destination: { write: (l: string) => void logLines.push(l) } });
@@ -46,11 +51,14 @@ export function testCpm(overrides: { brokers?: string[]; registryUrl?: string; o
   });
   const registry = createSchemaRegistryClient({ url: overrides.registryUrl ?? config.schemaRegistry.url, clientId: 'cpm-test' });
   const metrics: TributaryMetrics = createMetrics({ service: 'cpm-test' });
-  const publisher: Publisher = createPublisher({ kafka, codec: untypedCodec(createEventCodec({ registry })), metrics });
+  const eventCodec = createEventCodec({ registry });
+  const publisher: Publisher = createPublisher({ kafka, codec: untypedCodec(eventCodec), metrics });
+  const quarantine = createQuarantineBrowser({ kafka, codec: eventCodec, topicPrefix: config.topicPrefix, logger, ...(overrides.quarantine ? { options: overrides.quarantine } : {}) });
   const options = { kafkaProbeTimeoutMs: 1_500, ...overrides.options };
   const kafkaProbe = createKafkaProbe(kafka.admin(), { timeoutMs: options.kafkaProbeTimeoutMs, cacheMs: 1_000 });
   const registryProbe = createRegistryProbe(overrides.registryUrl ?? config.schemaRegistry.url, { timeoutMs: 1_500 });
   const pipelines = new InMemoryPipelineDirectory();
+  const definitions = new FakeDefinitions();
   const app = createCpmApp({
     config,
     logger,
@@ -61,9 +69,10 @@ export function testCpm(overrides: { brokers?: string[]; registryUrl?: string; o
     metrics,
     pipelines,
     // Ingest tests use the in-memory directory; the pipeline routes have their own tests.
-    definitions: new FakeDefinitions(),
+    definitions,
     events: new FakeEvents(),
     quality: new FakeQuality(),
+    quarantine,
     eventStreams: fakeStreams(new FakeEvents()),
     options,
   });
@@ -75,9 +84,11 @@ export function testCpm(overrides: { brokers?: string[]; registryUrl?: string; o
     kafka,
     admin,
     pipelines,
+    definitions,
     logLines,
     async close() {
       await bounded(publisher.close());
+      await bounded(quarantine.close());
       await bounded(kafkaProbe.close());
       await bounded(admin.disconnect());
       await registry.close();

@@ -107,6 +107,7 @@ describe('pipeline routes on the real stack', () => {
       definitions,
       events,
       quality: new FakeQuality(),
+      quarantine: { page: () => Promise.reject(new Error('no quarantine in this test')) },
       eventStreams: streams,
       options: { commandTimeoutMs: 20_000 },
     });

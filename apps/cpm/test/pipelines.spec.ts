@@ -52,6 +52,7 @@ describe('pipeline routes', () => {
       definitions,
       events,
       quality,
+      quarantine: { page: () => Promise.reject(new Error('no quarantine in this test')) },
       eventStreams: fakeStreams(events, { maxEventStreams: 1, eventHeartbeatMs: 50 }),
       options: { commandTimeoutMs: 300, readAfterWriteMs: 200, processorTimeoutMs: 500, definitionMaxBytes: 2048, retryAfterSeconds: 4 },
     });

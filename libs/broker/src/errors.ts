@@ -17,7 +17,9 @@ export type BrokerErrorCode =
   /** The broker did not acknowledge a batch of publishes (other than being unreachable). */
   | 'TRIB_PUBLISH_FAILED'
   /** `publish` after `close()`. */
-  | 'TRIB_PUBLISHER_CLOSED';
+  | 'TRIB_PUBLISHER_CLOSED'
+  /** Reading a slice of a topic failed (the consumer crashed, or its offsets could not be read). */
+  | 'TRIB_TOPIC_READ_FAILED';
 
 export class BrokerError extends Error {
   readonly retriable: boolean;

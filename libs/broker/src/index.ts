@@ -63,3 +63,5 @@ export { createIdempotencyGuard, idempotencyDefaults } from './idempotency/index
 export type { IdempotencyGuard, IdempotencyGuardOptions } from './idempotency/index.js';
 export { installGracefulShutdown } from './lifecycle/index.js';
 export type { Closeable, ShutdownOptions } from './lifecycle/index.js';
+export { readTopicSlice } from './topic-slice/index.js';
+export type { SliceEnd, SliceMessage, SliceVerdict, TopicSliceOptions, TopicSliceResult } from './topic-slice/index.js';

@@ -1,10 +1,10 @@
-import { redriveDeadLetters } from '@tributary/broker';
+import { readTopicSlice, redriveDeadLetters, type SliceMessage } from '@tributary/broker';
 import { DLQ_SUFFIX } from '@tributary/schemas';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { readTopic, type ReadMessage } from '../kafka/reader.js';
 import { kafkaError, withKafka } from '../kafka/resources.js';
+import { CLI_GROUP_PREFIX, sliceError, sliceWarning } from '../kafka/slice.js';
 import { showValue } from '../kafka/values.js';
 import { formatTime, renderTable, toJson, writeJson } from '../output/format.js';
 import { cliDefaults, positiveInt } from '../options.js';
@@ -98,22 +98,23 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
 async function lastDeadLetters(
   ctx: CommandContext,
   admin: Parameters<typeof countTopics>[0],
-  kafka: Parameters<typeof readTopic>[0]['kafka'],
+  kafka: Parameters<typeof readTopicSlice>[0]['kafka'],
   topic: string,
   n: number,
-  decode: (m: ReadMessage) => Promise<unknown>,
+  decode: (m: SliceMessage) => Promise<unknown>,
 ): Promise<DeadLetterView[]> {
   const offsets = await admin.fetchTopicOffsets(topic);
   const start = new Map(offsets.map((o) => [o.partition, String(BigInt(o.high) - BigInt(n) > BigInt(o.low) ? BigInt(o.high) - BigInt(n) : BigInt(o.low))]));
   const letters: DeadLetterView[] = [];
-  await readTopic({
+  await readTopicSlice({
     kafka,
     admin,
     topic,
     start,
     stopAtEnd: true,
     signal: ctx.io.signal,
-    stderr: ctx.io.stderr,
+    groupPrefix: CLI_GROUP_PREFIX,
+    warn: sliceWarning(ctx.io.stderr),
     onMessage: async (m) => {
       letters.push({
         partition: m.partition,
@@ -125,6 +126,8 @@ async function lastDeadLetters(
         value: await decode(m),
       });
     },
+  }).catch((err: unknown) => {
+    throw sliceError(err);
   });
   return letters.sort((a, b) => a.timestamp.localeCompare(b.timestamp)).slice(-n);
 }

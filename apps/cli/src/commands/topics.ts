@@ -1,9 +1,10 @@
+import { readTopicSlice, type SliceMessage } from '@tributary/broker';
 import type { Command } from 'commander';
 import type { Admin } from 'kafkajs';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { readTopic, type ReadMessage } from '../kafka/reader.js';
 import { kafkaError, withKafka } from '../kafka/resources.js';
+import { CLI_GROUP_PREFIX, sliceError, sliceWarning } from '../kafka/slice.js';
 import { showValue, type ShownValue } from '../kafka/values.js';
 import { formatTime, renderTable, toJson, writeJson } from '../output/format.js';
 import { positiveInt } from '../options.js';
@@ -43,7 +44,7 @@ export async function countTopics(admin: Admin, filter: (name: string) => boolea
 }
 
 /** One message as a JSON object (`--output json`, one per line). */
-export function messageJson(m: ReadMessage, shown: ShownValue): Record<string, unknown> {
+export function messageJson(m: SliceMessage, shown: ShownValue): Record<string, unknown> {
   const value = shown.format === 'json' ? (JSON.parse(shown.value as string) as unknown) : shown.value;
   return {
     topic: m.topic,
@@ -61,7 +62,7 @@ export function messageJson(m: ReadMessage, shown: ShownValue): Record<string, u
 }
 
 /** A message as a readable block: position, time and key; headers; the value. */
-export function messageText(m: ReadMessage, shown: ShownValue): string {
+export function messageText(m: SliceMessage, shown: ShownValue): string {
   const headers = Object.entries(m.headers)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
@@ -116,18 +117,21 @@ export function registerTopicCommands(program: Command, ctx: CommandContext): vo
         });
         if (!existing.includes(topic)) throw new UsageError(`no topic ${topic}`);
         const codec = flags.decode ? k.codec() : undefined;
-        await readTopic({
+        await readTopicSlice({
           kafka: k.kafka,
           admin,
           topic,
           start: flags.fromBeginning ? 'earliest' : 'latest',
           ...(limit === undefined ? {} : { limit }),
           signal: ctx.io.signal,
-          stderr: ctx.io.stderr,
+          groupPrefix: CLI_GROUP_PREFIX,
+          warn: sliceWarning(ctx.io.stderr),
           onMessage: async (m) => {
             const shown = await showValue(m.value, codec);
             ctx.io.stdout.write(json ? `${toJson(messageJson(m, shown))}\n` : messageText(m, shown));
           },
+        }).catch((err: unknown) => {
+          throw sliceError(err);
         });
       });
     });

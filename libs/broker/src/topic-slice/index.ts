@@ -1,0 +1,2 @@
+export { readTopicSlice } from './read.js';
+export type { SliceEnd, SliceMessage, SliceVerdict, TopicSliceOptions, TopicSliceResult } from './types.js';
