@@ -2,7 +2,7 @@ import { type BrokerLogger, createConsumerRunner, type ConsumerRunner, type Even
 import type { UntypedEventCodec } from '@tributary/schemas';
 import type { Kafka } from 'kafkajs';
 import type { QualityManagerOptions } from './options.js';
-import { qualityCommandsGroupId, redriveControlTopics } from './redrive/names.js';
+import { qualityCommandsGroupId, qualityControlTopics } from './checking/topics.js';
 
 export interface QualityCommandConsumerDeps {
   kafka: Kafka;
@@ -30,7 +30,7 @@ export interface QualityCommandConsumer {
  * one, an issue is resolved after it was acknowledged).
  */
 export function createQualityCommandConsumer(deps: QualityCommandConsumerDeps): QualityCommandConsumer {
-  const topics = redriveControlTopics(deps.topicPrefix);
+  const topics = qualityControlTopics(deps.topicPrefix);
   const logger = deps.logger.child({ component: 'quality-commands' });
   let runner: ConsumerRunner | undefined;
   let timer: NodeJS.Timeout | undefined;

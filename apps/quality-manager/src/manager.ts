@@ -3,7 +3,7 @@ import type { PipelineSource } from '@tributary/pipeline-state';
 import { createEventCodec, type SchemaRegistryPort, untypedCodec } from '@tributary/schemas';
 import type { Kafka } from 'kafkajs';
 import { createQualityRunner, type QualityRunner } from './checking/runner.js';
-import { qualityEventsTopic } from './checking/topics.js';
+import { qualityEventsTopic, qualityTrackerGroupId } from './checking/topics.js';
 import { createQualityCommandConsumer } from './commands.js';
 import { createTopicFollower } from './events/follower.js';
 import { createIssueCommandHandlers } from './issues/commands.js';
@@ -44,6 +44,8 @@ export interface QualityManager {
   /** Ready once the pipelines' state is known and every running pipeline's consumer has joined. */
   readonly ready: boolean;
   pipelines(): LocalQualityStatus[];
+  /** `<prefix>.quality.events` partitions whose pipelines this instance's tracker tracks. */
+  trackedPartitions(): number[];
   /** Ids of the pipeline's quality issues this instance's tracker holds open. */
   openIssueIds(pipelineId: string): string[];
   close(): Promise<void>;
@@ -70,7 +72,8 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
     publisher,
     source,
     topic: eventsTopic,
-    groupPrefix: `${deps.topicPrefix}.quality-tracker`,
+    groupId: qualityTrackerGroupId(deps.topicPrefix),
+    sessionTimeoutMs: options.sessionTimeoutMs,
     logger,
     ...(deps.trackerOptions ? { options: deps.trackerOptions } : {}),
   });
@@ -180,9 +183,10 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
   return {
     async start() {
       await source.start();
-      await tracker.start();
       unsubscribe = source.subscribe(() => void reconcileSoon());
       await reconcileSoon();
+      // After the checkers: joining the trackers' group may wait for a killed instance's session to expire.
+      await tracker.start();
       await follower.start();
       await commands.start();
       await redriver.start();
@@ -207,6 +211,8 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
         }))
         .sort((a, b) => a.pipelineId.localeCompare(b.pipelineId));
     },
+
+    trackedPartitions: () => tracker.partitions(),
 
     openIssueIds: (pipelineId) => tracker.openIssueIds(pipelineId),
 

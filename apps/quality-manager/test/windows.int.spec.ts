@@ -18,12 +18,23 @@ describe('quality windows and issues on the real stack', () => {
     await stack.close();
   });
 
-  it('publishes windowed metrics equal to an independent count, and a drop opens exactly one issue that recovery resolves', async function () {
+  it('publishes windowed metrics equal to an independent count, and a drop opens exactly one issue that recovery resolves, with two instances', async function () {
     this.timeout(120_000);
+    // Two instances: the checkers split `.processed`, the trackers split the events topic, and each
+    // pipeline is tracked by one of them — every window and issue is published once.
     const manager = await stack.qualityManager();
+    const other = await stack.qualityManager();
+    await waitFor(() => manager.ready && other.ready, { what: 'both instances ready' });
+    const tracked = [...manager.trackedPartitions(), ...other.trackedPartitions()].sort((a, b) => a - b);
+    const { partitions } = await stack.admin.fetchTopicMetadata({ topics: [stack.qualityEventsTopic] }).then((m) => m.topics[0]!);
+    expect(tracked, 'every events partition tracked by exactly one instance').to.deep.equal(partitions.map((p) => p.partitionId).sort((a, b) => a - b));
+    expect(manager.trackedPartitions()).to.not.be.empty;
+    expect(other.trackedPartitions()).to.not.be.empty;
     const id = pipelineId('signups');
     const pipeline = await stack.runPipeline(definition(id), 'run-w');
-    await waitFor(() => manager.pipelines().some((p) => p.pipelineId === id && p.state === 'running'), { what: 'the quality consumer to run' });
+    await waitFor(() => [manager, other].every((m) => m.pipelines().some((p) => p.pipelineId === id && p.state === 'running')), {
+      what: 'the quality consumers to run',
+    });
 
     // Arrival times an hour back, one window per minute (the topics keep producer timestamps).
     const t0 = hourAgo();
@@ -31,7 +42,11 @@ describe('quality windows and issues on the real stack', () => {
 
     const events = await stack.read([stack.qualityEventsTopic], pipeline.codec);
     const of = <T>(type: string) => events.filter((e) => e.type === `tributary.quality.${type}` && e.value.pipelineId === id).map((e) => e.value as unknown as T);
-    await waitFor(() => of<QualityWindowClosed>('QualityWindowClosed').length >= WINDOWS, { what: `${WINDOWS} closed windows`, timeoutMs: 60_000 });
+    await waitFor(() => of<QualityWindowClosed>('QualityWindowClosed').length >= WINDOWS && of('QualityIssueResolved').length >= 1, {
+      what: `${WINDOWS} closed windows and the issue resolved`,
+      timeoutMs: 60_000,
+    });
+    await new Promise((r) => setTimeout(r, 3_000)); // anything published twice would show now
 
     const closed = of<QualityWindowClosed>('QualityWindowClosed').sort((a, b) => a.windowStart - b.windowStart);
     expect(closed.map((c) => c.windowStart)).to.deep.equal(Array.from({ length: WINDOWS }, (_, w) => t0 + w * MINUTE));
@@ -52,7 +67,6 @@ describe('quality windows and issues on the real stack', () => {
     }
 
     // One issue for the drop (not one per record or per window), resolved once the rate recovers.
-    await waitFor(() => of('QualityIssueResolved').length >= 1, { what: 'the issue to resolve', timeoutMs: 30_000 });
     const opened = of<QualityIssueOpened>('QualityIssueOpened');
     const resolved = of<QualityIssueResolved>('QualityIssueResolved');
     expect(opened.map((o) => [o.signal, o.windowStart])).to.deep.equal([['rule:email-format', t0 + 20 * MINUTE]]);
@@ -60,8 +74,7 @@ describe('quality windows and issues on the real stack', () => {
     expect(opened[0]!.sampleRecordIds.length).to.be.greaterThan(0);
     expect(resolved.map((r) => r.issueId)).to.deep.equal([opened[0]!.issueId]);
     expect(resolved[0]!.windowStart).to.equal(t0 + 23 * MINUTE);
-    // One tracker per pipeline (docs/quality.md): the next test starts its own.
-    await manager.close();
+    await Promise.all([manager.close(), other.close()]);
   });
 
   it('resumes after a restart from Kafka alone: no window closed twice, and the open issue resolved by the new instance', async function () {

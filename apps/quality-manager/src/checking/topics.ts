@@ -20,6 +20,22 @@ export function qualityEventsTopic(prefix: string): string {
   return controlTopicCatalog({ prefix }).events.quality.name;
 }
 
+/** `<prefix>.quality.commands` and `<prefix>.quality.events`, with the command topic's priority bands. */
+export function qualityControlTopics(prefix: string) {
+  const catalog = controlTopicCatalog({ prefix });
+  return {
+    commands: catalog.commands.quality.name,
+    commandBands: catalog.commands.quality.priorityBands,
+    events: catalog.events.quality.name,
+  };
+}
+
+/** The consumer group of the quality manager's commands: every instance joins it. */
+export const qualityCommandsGroupId = (prefix: string) => `${prefix}-quality`;
+
+/** The consumer group of the windows and issues trackers on `<prefix>.quality.events`: every instance joins it. */
+export const qualityTrackerGroupId = (prefix: string) => `${prefix}-quality-tracker`;
+
 /** Headers of `.processed` records the quality manager reads, and of what it writes. */
 export const QualityHeaders = {
   recordId: 'record-id',

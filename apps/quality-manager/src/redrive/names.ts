@@ -1,5 +1,3 @@
-import { controlTopicCatalog } from '@tributary/schemas';
-
 /** Record types of the redrive (schemas/quality/*.avsc; CommandRejected is the pipeline manager's, reused). */
 export const RedriveEventNames = {
   command: 'tributary.quality.RedriveQuarantine',
@@ -12,19 +10,6 @@ export const RedriveEventNames = {
 
 /** Header on every record a redrive writes (`.validated` and `.quarantine`): the redrive's id. */
 export const REDRIVE_ID_HEADER = 'redrive-id';
-
-/** `<prefix>.quality.commands` and `<prefix>.quality.events`, with the command topic's priority bands. */
-export function redriveControlTopics(prefix: string) {
-  const catalog = controlTopicCatalog({ prefix });
-  return {
-    commands: catalog.commands.quality.name,
-    commandBands: catalog.commands.quality.priorityBands,
-    events: catalog.events.quality.name,
-  };
-}
-
-/** The consumer group of the quality manager's commands: every instance joins it. */
-export const qualityCommandsGroupId = (prefix: string) => `${prefix}-quality`;
 
 /**
  * The consumer group of one redrive's worker. One group per redrive: its committed offsets are the

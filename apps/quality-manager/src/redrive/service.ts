@@ -2,12 +2,12 @@ import { type BrokerLogger, type ConsumedEvent, type EventHandlers, type Messagi
 import type { PipelineSource, PipelineVersion } from '@tributary/pipeline-state';
 import type { RedriveQuarantine, SchemaRegistryPort } from '@tributary/schemas';
 import type { Admin, Kafka } from 'kafkajs';
-import { qualityTopics } from '../checking/topics.js';
+import { qualityControlTopics, qualityTopics } from '../checking/topics.js';
 import type { TopicFollower } from '../events/follower.js';
 import type { QualityManagerOptions } from '../options.js';
 import { createRedriveCommandHandler } from './commands.js';
 import { createRedriveLedger } from './ledger.js';
-import { RedriveEventNames, redriveControlTopics, redriveGroupId } from './names.js';
+import { RedriveEventNames, redriveGroupId } from './names.js';
 import { type RedriveOptions, resolveRedriveOptions } from './options.js';
 import { planRanges } from './plan.js';
 import { type Redrive, redriveKey } from './types.js';
@@ -64,7 +64,7 @@ export function createQuarantineRedriver(deps: QuarantineRedriverDeps): Quaranti
   const options = resolveRedriveOptions(deps.redriveOptions);
   const { kafka, topicPrefix, source } = deps;
   const logger = deps.logger.child({ component: 'quarantine-redrive' });
-  const topics = redriveControlTopics(topicPrefix);
+  const topics = qualityControlTopics(topicPrefix);
   const admin: Admin = kafka.admin();
   const ledger = createRedriveLedger({ follower: deps.follower, logger });
   const handleCommand = createRedriveCommandHandler({

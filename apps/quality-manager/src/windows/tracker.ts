@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { type BrokerLogger, type EventCodecPort, type Publisher } from '@tributary/broker';
 import type { PipelineSource } from '@tributary/pipeline-state';
 import { parseWindowDelta } from '@tributary/quality-metrics';
 import { pipelineRuleSet } from '@tributary/quality-rules';
 import type { QualityIssueResolved, QualityWindowClosed, QualityWindowObserved } from '@tributary/schemas';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { QualityEventNames } from '../checking/topics.js';
 import { type ClosedWindowEvents, PipelineWindows } from './pipeline-windows.js';
 import { DELTA_WINDOW, windowPlan } from './plan.js';
@@ -35,16 +34,22 @@ export interface QualityTrackerDeps {
   source: Pick<PipelineSource, 'definition' | 'liveRunId'>;
   /** `<prefix>.quality.events`. */
   topic: string;
-  groupPrefix: string;
+  /** The trackers' consumer group: every instance joins it, and each pipeline is tracked by one. */
+  groupId: string;
+  /** The group session timeout: how long a killed instance's partitions wait before another takes them. */
+  sessionTimeoutMs: number;
   logger: BrokerLogger;
   clock?: () => number;
   options?: Partial<QualityTrackerOptions>;
 }
 
 export interface QualityTracker {
-  /** Rebuilds from the events topic, publishes what the previous run had not, then follows it live. */
+  /** Joins the group and resolves once the partitions it was given are rebuilt and followed live. */
   start(): Promise<void>;
+  /** Every partition this instance holds is rebuilt (true too when it holds none). */
   readonly caughtUp: boolean;
+  /** `<prefix>.quality.events` partitions this instance tracks the pipelines of. */
+  partitions(): number[];
   /** Ids of the pipeline's issues this tracker holds open (it resolves them when their signal recovers). */
   openIssueIds(pipelineId: string): string[];
   close(): Promise<void>;
@@ -55,47 +60,70 @@ type Buffered =
   | { kind: 'closed'; value: QualityWindowClosed }
   | { kind: 'resolvedByHand'; value: QualityIssueResolved };
 
+/** One partition of the events topic this instance holds: rebuilding (`held` set) or live. */
+interface PartitionState {
+  /** Offsets before it are history the lookback leaves out. */
+  from: bigint;
+  /** The last offset to read before going live; undefined once live. */
+  target?: bigint;
+  /** While rebuilding: everything read, in order, until `target`. */
+  held?: Buffered[];
+  /** The next offset to read: where a rebalance that keeps the partition resumes. */
+  next: bigint;
+}
+
 /**
  * Turns the window deltas the checkers publish into closed windows, expectation results and quality
  * issues, per pipeline, and publishes them to the same events topic (keyed by pipeline, so a
- * pipeline's deltas and closed windows share a partition, in order).
+ * pipeline's deltas, closed windows and issues share a partition, in order).
  *
- * It keeps no state outside Kafka. At start it reads the last `lookbackMs` of the topic to its high
- * watermark, holding the deltas back; then, per pipeline, it resumes after the last window published
- * (`QualityWindowClosed` carries the detector's state), replays the held deltas, publishes the
- * windows they close, and follows the topic live. Issue events are published before their window's
- * `QualityWindowClosed`: a crash between them makes the restarted tracker close that window again
- * and publish the same issue ids again, which readers treat as duplicates.
+ * The trackers of every instance form one consumer group on the events topic, so each partition — and
+ * each pipeline, whose events are all in one partition — is tracked by one instance. Nothing is
+ * committed and nothing kept outside Kafka: when it is given a partition (at start or in a
+ * rebalance), a tracker reads its last `lookbackMs` to the high watermark, holding the deltas back;
+ * then, per pipeline, it resumes after the last window published (`QualityWindowClosed` carries the
+ * detector's state), replays the held deltas, publishes the windows they close, and follows the
+ * partition live. A partition taken away drops its pipelines; the new owner resumes them the same way.
+ * Issue events are published before their window's `QualityWindowClosed`: a crash (or a rebalance)
+ * between them makes the next owner close that window again and publish the same issue ids again,
+ * which readers treat as duplicates.
  *
  * An issue a person resolved (QualityIssueResolved with `resolvedBy`) is retired from its pipeline's
  * detector when read, in order with the deltas, so the tracker never resolves it a second time.
  *
  * Only deltas of a pipeline's live run count (replays are judged by their own records, not as a
- * drop in the live stream). One instance should track a pipeline; with several, each publishes the
- * same windows and issue ids (see docs/quality.md).
+ * drop in the live stream).
  */
 export function createQualityTracker(deps: QualityTrackerDeps): QualityTracker {
   const options = { ...qualityTrackerDefaults, ...deps.options };
   const clock = deps.clock ?? Date.now;
+  const { topic } = deps;
   const logger = deps.logger.child({ component: 'quality-tracker' });
-  const groupId = `${deps.groupPrefix}.${randomUUID()}`;
-  const consumer: Consumer = deps.kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+  const consumer: Consumer = deps.kafka.consumer({
+    groupId: deps.groupId,
+    sessionTimeout: deps.sessionTimeoutMs,
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 1_000,
+  });
   const admin: Admin = deps.kafka.admin();
   const pipelines = new Map<string, PipelineWindows>();
-  /** Catching up: everything read is held here, in order, until the high watermarks are reached. */
-  let held: Buffered[] | undefined = [];
-  const targets = new Map<number, bigint>();
-  /** Where reading starts per partition: older messages are history the lookback leaves out. */
-  const from = new Map<number, bigint>();
+  /** The partition each tracked pipeline's events are in. */
+  const partitionOf = new Map<string, number>();
+  const partitions = new Map<number, PartitionState>();
   const deltaWindowMs = parseWindow(DELTA_WINDOW);
-  let caughtUp = false;
+  let joined = false;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   let settle: (() => void) | undefined;
+  // Assignments are applied one at a time, in order: each reads offsets, then seeks.
+  let assigning: Promise<void> = Promise.resolve();
   // Publishing is sequential: a pipeline's issue events must precede its QualityWindowClosed.
   let publishing: Promise<void> = Promise.resolve();
 
-  function windowsOf(pipelineId: string): PipelineWindows | undefined {
+  const caughtUp = () => joined && [...partitions.values()].every((p) => p.held === undefined);
+
+  function windowsOf(pipelineId: string, partition: number): PipelineWindows | undefined {
     const current = deps.source.definition(pipelineId);
     const known = pipelines.get(pipelineId);
     if (known && (!current || known.version === current.version)) return known;
@@ -104,6 +132,7 @@ export function createQualityTracker(deps: QualityTrackerDeps): QualityTracker {
     const rules = pipelineRuleSet(current.definition);
     const windows = new PipelineWindows(pipelineId, current.version, windowPlan(current.definition, rules), { allowedLateness: options.allowedLateness, idleMs: options.idleMs });
     pipelines.set(pipelineId, windows);
+    partitionOf.set(pipelineId, partition);
     return windows;
   }
 
@@ -112,18 +141,18 @@ export function createQualityTracker(deps: QualityTrackerDeps): QualityTracker {
       const key = e.closed.pipelineId;
       publishing = publishing.then(async () => {
         for (const issue of e.issues) {
-          await deps.publisher.publish(deps.topic, issue.type === 'opened' ? QualityEventNames.issueOpened : QualityEventNames.issueResolved, issue.value, { key });
+          await deps.publisher.publish(topic, issue.type === 'opened' ? QualityEventNames.issueOpened : QualityEventNames.issueResolved, issue.value, { key });
         }
-        await deps.publisher.publish(deps.topic, QualityEventNames.windowClosed, e.closed, { key });
+        await deps.publisher.publish(topic, QualityEventNames.windowClosed, e.closed, { key });
       });
       publishing = publishing.catch((err: unknown) => logger.error({ err, pipelineId: key, windowStart: e.closed.windowStart }, 'could not publish a closed window'));
     }
   }
 
-  function onDelta(value: QualityWindowObserved, at: number): void {
+  function onDelta(value: QualityWindowObserved, at: number, partition: number): void {
     const live = deps.source.liveRunId(value.pipelineId);
     if (value.runId !== null && value.runId !== live) return;
-    const windows = windowsOf(value.pipelineId);
+    const windows = windowsOf(value.pipelineId, partition);
     if (!windows) return;
     let delta;
     try {
@@ -141,107 +170,144 @@ export function createQualityTracker(deps: QualityTrackerDeps): QualityTracker {
     }
   }
 
-  /** After catching up: resume each pipeline after its last published window, then replay the deltas. */
-  function replayHeld(events: Buffered[]): void {
+  /** A partition rebuilt: resume each of its pipelines after its last published window, then replay. */
+  function goLive(partition: number, state: PartitionState): void {
+    const events = state.held ?? [];
+    state.held = undefined;
+    state.target = undefined;
     const lastClosed = new Map<string, QualityWindowClosed>();
     for (const e of events) {
-      // Only the delta windows (the detector's size) carry the state to resume from.
-      if (e.kind === 'closed') {
-        const previous = lastClosed.get(e.value.pipelineId);
-        if (!previous || e.value.windowEnd >= previous.windowEnd) lastClosed.set(e.value.pipelineId, e.value);
-      }
+      if (e.kind !== 'closed') continue;
+      const previous = lastClosed.get(e.value.pipelineId);
+      if (!previous || e.value.windowEnd >= previous.windowEnd) lastClosed.set(e.value.pipelineId, e.value);
     }
     for (const [pipelineId, last] of lastClosed) {
       try {
-        windowsOf(pipelineId)?.resume(last);
+        windowsOf(pipelineId, partition)?.resume(last);
       } catch (err) {
         logger.warn({ err, pipelineId }, 'could not resume from the last published window; starting afresh');
       }
     }
     for (const e of events) {
-      if (e.kind === 'delta') onDelta(e.value, e.at);
+      if (e.kind === 'delta') onDelta(e.value, e.at, partition);
       // One resolved before the last published window is not in its detector state: retiring does nothing.
       else if (e.kind === 'resolvedByHand') onResolvedByHand(e.value);
     }
+    logger.info({ partition, events: events.length, pipelines: lastClosed.size }, 'partition rebuilt; tracking live');
+    if (caughtUp()) settle?.();
   }
 
-  function markCaughtUp(): void {
-    if (caughtUp || targets.size > 0 || !held) return;
-    const events = held;
-    held = undefined;
-    replayHeld(events);
-    caughtUp = true;
-    settle?.();
+  function drop(partition: number): void {
+    partitions.delete(partition);
+    for (const [pipelineId, p] of [...partitionOf]) {
+      if (p !== partition) continue;
+      partitionOf.delete(pipelineId);
+      pipelines.delete(pipelineId);
+    }
+  }
+
+  /**
+   * A (re)join: partitions taken away are dropped; kept ones resume where they were (with nothing
+   * committed, the consumer would start them from the beginning); new ones are rebuilt.
+   */
+  async function assign(assigned: readonly number[]): Promise<void> {
+    const now = new Set(assigned);
+    for (const partition of [...partitions.keys()]) if (!now.has(partition)) drop(partition);
+    const fresh = assigned.filter((p) => !partitions.has(p));
+    if (fresh.length > 0) {
+      const since = clock() - options.lookbackMs;
+      const starts = await admin.fetchTopicOffsetsByTimestamp(topic, since);
+      const ends = await admin.fetchTopicOffsets(topic);
+      for (const partition of fresh) {
+        const high = BigInt(ends.find((e) => e.partition === partition)?.high ?? '0');
+        const from = BigInt(starts.find((s) => s.partition === partition)?.offset ?? high);
+        partitions.set(partition, { from, next: from, ...(high > from ? { target: high - 1n, held: [] } : {}) });
+      }
+    }
+    for (const [partition, state] of partitions) consumer.seek({ topic, partition, offset: String(state.next) });
+    joined = true;
+    logger.info({ partitions: assigned, rebuilding: fresh }, 'quality tracker assigned');
+    for (const [partition, state] of partitions) if (state.held && state.target === undefined) goLive(partition, state);
+    if (caughtUp()) settle?.();
+  }
+
+  async function onMessage(partition: number, state: PartitionState, message: KafkaMessage): Promise<void> {
+    if (!message.value) return;
+    let decoded: { type: string; value: unknown };
+    try {
+      decoded = await deps.codec.decode(message.value);
+    } catch (err) {
+      logger.warn({ err, partition, offset: message.offset }, 'skipping an event the tracker cannot decode');
+      return;
+    }
+    const at = Number(message.timestamp);
+    const { held } = state;
+    if (decoded.type === QualityEventNames.windowObserved) {
+      const value = decoded.value as QualityWindowObserved;
+      if (held) held.push({ kind: 'delta', value, at });
+      else onDelta(value, at, partition);
+    } else if (decoded.type === QualityEventNames.windowClosed && held) {
+      const value = decoded.value as QualityWindowClosed;
+      // Only windows of the detector's size carry the state a rebuild resumes from.
+      if (value.windowEnd - value.windowStart === deltaWindowMs) held.push({ kind: 'closed', value });
+    } else if (decoded.type === QualityEventNames.issueResolved) {
+      const value = decoded.value as QualityIssueResolved;
+      if (value.resolvedBy === null) return;
+      if (held) held.push({ kind: 'resolvedByHand', value });
+      else onResolvedByHand(value);
+    }
   }
 
   return {
     get caughtUp() {
-      return caughtUp;
+      return caughtUp();
     },
+
+    partitions: () => [...partitions.keys()].sort((a, b) => a - b),
 
     openIssueIds: (pipelineId) => pipelines.get(pipelineId)?.openIssueIds() ?? [],
 
     async start() {
       await admin.connect();
-      const since = clock() - options.lookbackMs;
-      const starts = await admin.fetchTopicOffsetsByTimestamp(deps.topic, since);
-      for (const p of await admin.fetchTopicOffsets(deps.topic)) {
-        const start = BigInt(starts.find((s) => s.partition === p.partition)?.offset ?? p.high);
-        from.set(p.partition, start);
-        if (BigInt(p.high) > start) targets.set(p.partition, BigInt(p.high) - 1n);
-      }
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const assigned = payload.memberAssignment[topic] ?? [];
+        assigning = assigning
+          .then(() => assign(assigned))
+          .catch((err: unknown) => {
+            // The partitions stay unassigned here; the group's next rebalance (or a restart) tries again.
+            logger.error({ err, partitions: assigned }, 'could not take the assigned partitions');
+          });
+      });
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
         // Also batches of transaction markers only: the high watermark may lie past the last message.
-        const target = targets.get(payload.partition);
-        if (target !== undefined && BigInt(payload.lastOffset) >= target) {
-          targets.delete(payload.partition);
-          markCaughtUp();
-        }
+        const state = partitions.get(payload.partition);
+        if (state?.target !== undefined && BigInt(payload.lastOffset) >= state.target) goLive(payload.partition, state);
       });
       await consumer.connect();
-      await consumer.subscribe({ topics: [deps.topic], fromBeginning: true });
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
       const done = new Promise<void>((resolve) => (settle = resolve));
       await consumer.run({
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          const start = from.get(batch.partition) ?? 0n;
+        autoCommit: false,
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+          const state = partitions.get(batch.partition);
+          // A batch fetched before the assignment's seek: the seek fetches it again from the right place.
+          if (!state) return;
           for (const message of batch.messages) {
             if (!isRunning() || isStale() || closed) return;
-            resolveOffset(message.offset);
-            if (!message.value || BigInt(message.offset) < start) continue;
-            let decoded: { type: string; value: unknown };
-            try {
-              decoded = await deps.codec.decode(message.value);
-            } catch (err) {
-              logger.warn({ err, partition: batch.partition, offset: message.offset }, 'skipping an event the tracker cannot decode');
-              continue;
-            }
-            const at = Number(message.timestamp);
-            if (decoded.type === QualityEventNames.windowObserved) {
-              const value = decoded.value as QualityWindowObserved;
-              if (held) held.push({ kind: 'delta', value, at });
-              else onDelta(value, at);
-            } else if (decoded.type === QualityEventNames.windowClosed && held) {
-              const value = decoded.value as QualityWindowClosed;
-              // Only windows of the detector's size carry the state a restart resumes from.
-              if (value.windowEnd - value.windowStart === deltaWindowMs) held.push({ kind: 'closed', value });
-            } else if (decoded.type === QualityEventNames.issueResolved) {
-              const value = decoded.value as QualityIssueResolved;
-              if (value.resolvedBy === null) continue;
-              if (held) held.push({ kind: 'resolvedByHand', value });
-              else onResolvedByHand(value);
-            }
+            const offset = BigInt(message.offset);
+            if (offset < state.next) continue;
+            state.next = offset + 1n;
+            await onMessage(batch.partition, state, message);
           }
           await heartbeat();
         },
       });
-      for (const [partition, offset] of from) consumer.seek({ topic: deps.topic, partition, offset: String(offset) });
-      markCaughtUp();
       await done;
       timer = setInterval(() => {
         for (const windows of pipelines.values()) emit(windows.flush(clock()));
       }, options.flushIntervalMs);
       timer.unref();
-      logger.info({ topic: deps.topic, pipelines: pipelines.size }, 'quality tracker caught up');
+      logger.info({ topic, partitions: [...partitions.keys()], pipelines: pipelines.size }, 'quality tracker caught up');
     },
 
     async close() {
@@ -251,7 +317,6 @@ export function createQualityTracker(deps: QualityTrackerDeps): QualityTracker {
       settle?.();
       await publishing;
       await consumer.disconnect().catch((err: unknown) => logger.warn({ err }, 'tracker consumer did not disconnect cleanly'));
-      await admin.deleteGroups([groupId]).catch(() => undefined);
       await admin.disconnect();
     },
   };
