@@ -36,7 +36,8 @@ export type CpmErrorCode =
   | 'TRIB_COMMAND_REJECTED'
   | 'TRIB_COMMAND_TIMEOUT'
   | 'TRIB_NO_PROCESSOR'
-  | 'TRIB_TOO_MANY_STREAMS';
+  | 'TRIB_TOO_MANY_STREAMS'
+  | 'TRIB_TOO_MANY_READS';
 
 export class CpmHttpError extends Error {
   /** 503s and 504s are retriable; everything else is about the request and fails the same way again. */

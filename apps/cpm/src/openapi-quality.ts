@@ -216,7 +216,7 @@ export const qualityPaths: Paths = {
         '400': err('A bad `rule`, `from`, `until` (`until` not after `from`), `limit` or `cursor` (`TRIB_REQUEST_INVALID`, `details.parameter`)'),
         '404': notFound,
         '503': {
-          description: 'Kafka or the schema registry unreachable (`TRIB_BROKER_UNREACHABLE`)',
+          description: 'Kafka or the schema registry unreachable (`TRIB_BROKER_UNREACHABLE`), or too many pages read at once (`TRIB_TOO_MANY_READS`)',
           headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
           content: { 'application/json': { schema: errorRef } },
         },

@@ -13,11 +13,20 @@ export interface QuarantineBrowserOptions {
   maxScan: number;
   /** Longest a page reads (joining its group included); it ends there with a cursor. Default 15 s. */
   timeoutMs: number;
+  /** Pages read at once (each is a consumer group); more are answered 503 TRIB_TOO_MANY_READS. Default 4. */
+  maxConcurrentPages: number;
+  /** `Retry-After` of that 503, in seconds. Default 2. */
+  retryAfterSeconds: number;
 }
 
-export const quarantineBrowserDefaults: Readonly<QuarantineBrowserOptions> = Object.freeze({ maxScan: 10_000, timeoutMs: 15_000 });
+export const quarantineBrowserDefaults: Readonly<QuarantineBrowserOptions> = Object.freeze({ maxScan: 10_000, timeoutMs: 15_000, maxConcurrentPages: 4, retryAfterSeconds: 2 });
 
-const optionsSchema = z.strictObject({ maxScan: z.number().int().min(1), timeoutMs: z.number().int().min(1) });
+const optionsSchema = z.strictObject({
+  maxScan: z.number().int().min(1),
+  timeoutMs: z.number().int().min(1),
+  maxConcurrentPages: z.number().int().min(1),
+  retryAfterSeconds: z.number().int().min(1),
+});
 
 export interface QuarantineBrowserDeps {
   kafka: Kafka;
@@ -109,56 +118,73 @@ export function createQuarantineBrowser(deps: QuarantineBrowserDeps): Quarantine
     return new Map(offsets.map((o) => [o.partition, o.offset]));
   }
 
+  async function readPage(query: QuarantinePageQuery): Promise<QuarantinePage> {
+    await connect();
+    if (!(await admin.listTopics()).includes(query.topic)) return { records: [], undecodable: [], next: undefined, scanned: 0 };
+    const start = await startOf(query);
+    const records: QuarantineEntry[] = [];
+    const undecodable: UndecodableEntry[] = [];
+    let fatal: RegistryUnavailableError | undefined;
+    const inRange = (t: number) => (query.from === undefined || t >= query.from) && (query.until === undefined || t < query.until);
+
+    const onMessage = async (m: SliceMessage) => {
+      const decoded = await decodeQuarantined(deps.codec, m);
+      if ('fatal' in decoded) {
+        fatal = decoded.fatal;
+        return 'stop' as const;
+      }
+      if ('error' in decoded) {
+        // Which rules it failed is unknown: shown whatever the rule filter, placed by its message time.
+        if (inRange(m.timestamp)) undecodable.push({ partition: m.partition, offset: Number(m.offset), timestamp: m.timestamp, error: decoded.error });
+      } else {
+        const r = decoded.record;
+        if (!inRange(r.quarantinedAt) || (query.ruleId !== undefined && !r.failures.some((f) => f.ruleId === query.ruleId))) return;
+        records.push({ partition: m.partition, offset: Number(m.offset), record: r });
+      }
+      return records.length + undecodable.length >= query.limit ? ('stop' as const) : undefined;
+    };
+
+    const slice = await readTopicSlice({
+      kafka: deps.kafka,
+      admin,
+      topic: query.topic,
+      start,
+      stopAtEnd: true,
+      limit: options.maxScan,
+      timeoutMs: options.timeoutMs,
+      groupPrefix: `${deps.topicPrefix}-cpm-quarantine`,
+      ...(query.signal ? { signal: query.signal } : {}),
+      onMessage,
+      warn: (message, cause) => logger.warn({ err: cause }, message),
+    });
+    if (fatal !== undefined) throw fatal;
+    const atEnd = [...slice.ends].every(([p, end]) => BigInt(slice.positions.get(p) ?? '0') >= BigInt(end));
+    if (slice.endedBy === 'timeout') logger.info({ topic: query.topic, scanned: slice.delivered }, 'quarantine page ended at its time limit');
+    return { records, undecodable, next: atEnd ? undefined : slice.positions, scanned: slice.delivered };
+  }
+
+  let reading = 0;
+
   return {
     async page(query) {
-      await connect();
-      if (!(await admin.listTopics()).includes(query.topic)) return { records: [], undecodable: [], next: undefined, scanned: 0 };
-      const start = await startOf(query);
-      const records: QuarantineEntry[] = [];
-      const undecodable: UndecodableEntry[] = [];
-      let fatal: RegistryUnavailableError | undefined;
-      const inRange = (t: number) => (query.from === undefined || t >= query.from) && (query.until === undefined || t < query.until);
-
-      const onMessage = async (m: SliceMessage) => {
-        const decoded = await decodeQuarantined(deps.codec, m);
-        if ('fatal' in decoded) {
-          fatal = decoded.fatal;
-          return 'stop' as const;
-        }
-        if ('error' in decoded) {
-          // Which rules it failed is unknown: shown whatever the rule filter, placed by its message time.
-          if (inRange(m.timestamp)) undecodable.push({ partition: m.partition, offset: Number(m.offset), timestamp: m.timestamp, error: decoded.error });
-        } else {
-          const r = decoded.record;
-          if (!inRange(r.quarantinedAt) || (query.ruleId !== undefined && !r.failures.some((f) => f.ruleId === query.ruleId))) return;
-          records.push({ partition: m.partition, offset: Number(m.offset), record: r });
-        }
-        return records.length + undecodable.length >= query.limit ? ('stop' as const) : undefined;
-      };
-
-      const slice = await readTopicSlice({
-        kafka: deps.kafka,
-        admin,
-        topic: query.topic,
-        start,
-        stopAtEnd: true,
-        limit: options.maxScan,
-        timeoutMs: options.timeoutMs,
-        groupPrefix: `${deps.topicPrefix}-cpm-quarantine`,
-        ...(query.signal ? { signal: query.signal } : {}),
-        onMessage,
-        warn: (message, cause) => logger.warn({ err: cause }, message),
-      });
-      if (fatal !== undefined) throw fatal;
-      const atEnd = [...slice.ends].every(([p, end]) => BigInt(slice.positions.get(p) ?? '0') >= BigInt(end));
-      if (slice.endedBy === 'timeout') logger.info({ topic: query.topic, scanned: slice.delivered }, 'quarantine page ended at its time limit');
-      return { records, undecodable, next: atEnd ? undefined : slice.positions, scanned: slice.delivered };
+      if (reading >= options.maxConcurrentPages) {
+        throw new CpmHttpError(503, 'TRIB_TOO_MANY_READS', `${reading} quarantine pages are being read, the most this CPM reads at once; retry later`, {}, {
+          headers: { 'Retry-After': String(options.retryAfterSeconds) },
+        });
+      }
+      reading++;
+      try {
+        return await readPage(query);
+      } finally {
+        reading--;
+      }
     },
 
     async close() {
       if (connected) await admin.disconnect();
     },
   };
+
 }
 
 type Decoded = { record: QuarantinedRecord } | { error: UndecodableEntry['error'] } | { fatal: RegistryUnavailableError };
