@@ -25,5 +25,8 @@ export type {
   TributaryMetrics,
 } from './metrics/index.js';
 
+export { createMetricsReporter, metricsReportingDefaults, samplesOf } from './reporting/index.js';
+export type { HeartbeatSample, MetricSample, MetricSampleSink, MetricsReporter, MetricsReporterOptions } from './reporting/index.js';
+
 export { createHealthServer } from './health/index.js';
 export type { HealthServer, HealthServerDeps } from './health/index.js';
