@@ -12,7 +12,7 @@ import type { Kafka } from 'kafkajs';
 import { cpmClient, CpmCallError, DEMO_DEFINITION, drained, formatSummary, type PipelineView, runDemo, waitForPipeline } from '../platform/demo.js';
 import { generateOrders, type Order } from '../platform/demo-data.js';
 import { type Platform, startPlatform } from '../platform/platform.js';
-import { e2eKafka, readerCodec, readTopic } from './support/topics.js';
+import { e2eKafka, readerCodec, readTopic, readUntil } from './support/topics.js';
 
 const REGIONS: Record<string, string> = { DE: 'EU', FR: 'EU', NL: 'EU', US: 'NA', CA: 'NA', JP: 'APAC' };
 
@@ -48,6 +48,7 @@ describe('the pipeline flow end to end (five services as processes)', function (
       topicPrefix: prefix,
       ports: { cpm: 18080, 'pipeline-manager': 18091, 'staging-manager': 18092, processor: 18093, 'quality-manager': 18094 },
       logDir: `tmp/e2e-logs/${prefix}`,
+      env: { TRIBUTARY_METRICS_INTERVAL_MS: '1000' },
     });
     admin = cpmClient(platform.cpmUrl, platform.apiKeys.admin);
     operator = cpmClient(platform.cpmUrl, platform.apiKeys.operator);
@@ -205,6 +206,27 @@ describe('the pipeline flow end to end (five services as processes)', function (
     const last = summary.stages.at(-1)!;
     expect(last.out).to.equal(data.expected.processed);
     expect(formatSummary(summary)).to.contain(`${summary.sent} orders`);
+  });
+
+  it('every service publishes metric snapshots and heartbeats to monitoring.metrics', async () => {
+    const services = ['cpm', 'pipeline-manager', 'staging-manager', 'processor', 'quality-manager'];
+    const topic = `${prefix}.monitoring.metrics`;
+    const beating = (seen: readonly { headers: Record<string, string>; key: string | null }[]) =>
+      new Set(seen.filter((m) => m.headers['event-type'] === 'tributary.monitoring.Heartbeat').map((m) => m.key));
+    const seen = await readUntil(kafka, topic, (s) => services.every((name) => beating(s).has(name)));
+    const snapshots = await decodeAll(seen.filter((m) => m.headers['event-type'] === 'tributary.monitoring.MetricSnapshot'));
+    const beats = await decodeAll(seen.filter((m) => m.headers['event-type'] === 'tributary.monitoring.Heartbeat'));
+    for (const name of services) {
+      const own = snapshots.filter((s) => s.service === name);
+      expect(own.map((s) => s.metric), name).to.include.members(['tributary_process_resident_memory_bytes', 'tributary_nodejs_eventloop_lag_seconds']);
+      expect(beats.some((b) => b.service === name && typeof b.instance === 'string' && b.instance !== ''), name).to.equal(true);
+    }
+    // The staging manager has consumed the orders by now: its counter and handler histogram are in the snapshots.
+    const consumed = snapshots.filter((s) => s.service === 'staging-manager' && s.metric === 'tributary_messages_consumed_total');
+    expect(consumed.some((s) => (s.value as number) > 0)).to.equal(true);
+    const latency = snapshots.find((s) => s.service === 'staging-manager' && s.metric === 'tributary_handler_duration_seconds');
+    expect(latency).to.deep.include({ kind: 'histogram' });
+    expect((latency!.buckets as unknown[]).length).to.be.greaterThan(1);
   });
 
   it('answers bad input with the documented errors', async () => {

@@ -5,10 +5,11 @@
  * Environment (besides the shared ones of @tributary/config): `TRIBUTARY_API_KEYS` (required, see
  * docs/cpm.md), `PROCESSOR_TOKEN` (optional bearer token for calls to processors).
  */
+import { hostname } from 'node:os';
 import type { Server } from 'node:http';
-import { createKafka, createPublisher, installGracefulShutdown } from '@tributary/broker';
+import { createKafka, createMonitoringSink, createPublisher, installGracefulShutdown } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
-import { createLogger, createMetrics } from '@tributary/observability';
+import { createLogger, createMetrics, createMetricsReporter } from '@tributary/observability';
 import { createDefinitionsView, createPipelineEventsView, createQualityView } from '@tributary/pipeline-state';
 import { controlTopics, createEventCodec, createSchemaRegistryClient, untypedCodec } from '@tributary/schemas';
 import { createCpmApp } from './app.js';
@@ -56,6 +57,13 @@ async function main() {
   const eventStreams = createEventStreams({ events, logger, options: cpmDefaults });
   const quarantine = createQuarantineBrowser({ kafka, codec: eventCodec, topicPrefix: config.topicPrefix, logger });
 
+  const monitoring = createMonitoringSink({ kafka, registry, topicPrefix: config.topicPrefix, logger: logger });
+  const reporter = createMetricsReporter(
+    { registry: metrics.registry, service: 'cpm', instance: `${hostname()}:${process.pid}`, intervalMs: config.monitoring.metricsIntervalMs, ready: () => Promise.all([kafkaProbe.check(), registryProbe.check(), viewsProbe.check()]).then(() => true) },
+    monitoring,
+    (err) => logger.warn({ err }, 'metric snapshot not sent'),
+  );
+
   const processorToken = process.env.PROCESSOR_TOKEN;
   const app = createCpmApp({
     config,
@@ -81,7 +89,7 @@ async function main() {
   };
   // Closed in reverse: end event streams and stop taking requests, then the views, the publisher, the clients.
   installGracefulShutdown({
-    resources: [metrics, registry, kafkaProbe, publisher, definitionsView, eventsView, qualityView, quarantine, http, eventStreams],
+    resources: [metrics, registry, monitoring, reporter, kafkaProbe, publisher, definitionsView, eventsView, qualityView, quarantine, http, eventStreams],
     logger,
   });
 }

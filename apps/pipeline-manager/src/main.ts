@@ -2,9 +2,10 @@
  * Pipeline manager wiring: config → clients → manager → ops HTTP server, with graceful shutdown.
  * Environment: the shared ones of @tributary/config, plus `PIPELINE_MANAGER_PORT` (default 8091).
  */
-import { createKafka, installGracefulShutdown } from '@tributary/broker';
+import { hostname } from 'node:os';
+import { createKafka, createMonitoringSink, installGracefulShutdown } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
-import { createLogger, createMetrics } from '@tributary/observability';
+import { createLogger, createMetrics, createMetricsReporter } from '@tributary/observability';
 import { createEventCodec, createSchemaRegistryClient, untypedCodec } from '@tributary/schemas';
 import { createOpsServer } from './http/server.js';
 import { createPipelineManager } from './manager.js';
@@ -25,10 +26,16 @@ async function main(): Promise<void> {
   await admin.connect();
   const adminResource = { close: () => admin.disconnect() };
   const manager = createPipelineManager({ kafka, registry, codec, admin, topicPrefix: config.topicPrefix, logger, metrics });
+  const monitoring = createMonitoringSink({ kafka, registry, topicPrefix: config.topicPrefix, logger: logger });
+  const reporter = createMetricsReporter(
+    { registry: metrics.registry, service: 'pipeline-manager', instance: `${hostname()}:${process.pid}`, intervalMs: config.monitoring.metricsIntervalMs, ready: () => manager.ready },
+    monitoring,
+    (err) => logger.warn({ err }, 'metric snapshot not sent'),
+  );
   const ops = createOpsServer({ port, ready: () => manager.ready, metrics });
   await ops.listen();
   // Closed in reverse: stop answering, stop handling commands, then the clients.
-  const shutdown = installGracefulShutdown({ resources: [metrics, registry, codec, adminResource, manager, ops], logger });
+  const shutdown = installGracefulShutdown({ resources: [metrics, registry, monitoring, reporter, codec, adminResource, manager, ops], logger });
   logger.info({ port }, 'pipeline manager ops server listening');
   try {
     await manager.start();

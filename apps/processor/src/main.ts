@@ -12,9 +12,9 @@
  */
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { createKafka, installGracefulShutdown } from '@tributary/broker';
+import { createKafka, createMonitoringSink, installGracefulShutdown } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
-import { createLogger, createMetrics } from '@tributary/observability';
+import { createLogger, createMetrics, createMetricsReporter } from '@tributary/observability';
 import { createDefinitionsView, createPipelineEventsView } from '@tributary/pipeline-state';
 import { createEventCodec, createSchemaRegistryClient } from '@tributary/schemas';
 import { z } from 'zod';
@@ -77,6 +77,18 @@ async function main(): Promise<void> {
     metrics,
     options: { announceIntervalMs: env.announceIntervalMs },
   });
+  const monitoring = createMonitoringSink({ kafka, registry, topicPrefix: config.topicPrefix, logger: log });
+  const reporter = createMetricsReporter(
+    {
+      registry: metrics.registry,
+      service: 'processor',
+      instance: env.processorId,
+      intervalMs: config.monitoring.metricsIntervalMs,
+      ready: () => Promise.all([kafkaProbe.check(), registryProbe.check()]).then(() => true),
+    },
+    monitoring,
+    (err) => log.warn({ err }, 'metric snapshot not sent'),
+  );
   const app = createProcessorHttp({ processor, logger: log, metrics, readiness: [kafkaProbe, registryProbe], token: env.token });
   const server: Server = app.listen(env.port);
   const http = {
@@ -84,7 +96,7 @@ async function main(): Promise<void> {
   };
   // Closed in reverse: stop taking requests, stop the consumers (finish, commit), then the read
   // models and the clients. Registered before starting, so a signal during start-up is handled too.
-  installGracefulShutdown({ resources: [metrics, registry, kafkaProbe, source, processor, http], logger: log });
+  installGracefulShutdown({ resources: [metrics, registry, monitoring, reporter, kafkaProbe, source, processor, http], logger: log });
   await source.start();
   await processor.start();
   log.info({ port: env.port, url: env.publicUrl, auth: env.token !== undefined }, 'processor started');

@@ -9,9 +9,9 @@
  * `QUALITY_MANAGER_COMMIT_EVERY` (optional, default 5,000 records per transaction).
  */
 import { hostname } from 'node:os';
-import { createKafka, installGracefulShutdown } from '@tributary/broker';
+import { createKafka, createMonitoringSink, installGracefulShutdown } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
-import { createHealthServer, createLogger, createMetrics, createMetricsHandler } from '@tributary/observability';
+import { createHealthServer, createLogger, createMetrics, createMetricsHandler, createMetricsReporter } from '@tributary/observability';
 import { createDefinitionsView, createPipelineEventsView, pipelineStateSource } from '@tributary/pipeline-state';
 import { createEventCodec, createSchemaRegistryClient } from '@tributary/schemas';
 import { z } from 'zod';
@@ -66,10 +66,16 @@ async function main(): Promise<void> {
     metrics,
     options: env.options,
   });
+  const monitoring = createMonitoringSink({ kafka, registry, topicPrefix: config.topicPrefix, logger: log });
+  const reporter = createMetricsReporter(
+    { registry: metrics.registry, service: 'quality-manager', instance: env.instanceId, intervalMs: config.monitoring.metricsIntervalMs, ready: () => manager.ready },
+    monitoring,
+    (err) => log.warn({ err }, 'metric snapshot not sent'),
+  );
   const http = createHealthServer({ port: env.port, ready: () => manager.ready, metrics: createMetricsHandler(metrics) });
 
   // Closed in reverse: stop answering, stop the consumers (finish, commit), then the clients.
-  installGracefulShutdown({ resources: [metrics, registry, manager, http], logger: log });
+  installGracefulShutdown({ resources: [metrics, registry, monitoring, reporter, manager, http], logger: log });
   await http.listen();
   await manager.start();
   log.info({ port: env.port, topicPrefix: config.topicPrefix }, 'quality manager started');

@@ -7,9 +7,9 @@
  * default 30 s: how long a dead instance keeps its partitions before the group moves them).
  */
 import { hostname } from 'node:os';
-import { createKafka, installGracefulShutdown } from '@tributary/broker';
+import { createKafka, createMonitoringSink, installGracefulShutdown } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
-import { createHealthServer, createLogger, createMetrics, createMetricsHandler } from '@tributary/observability';
+import { createHealthServer, createLogger, createMetrics, createMetricsHandler, createMetricsReporter } from '@tributary/observability';
 import { createSchemaRegistryClient } from '@tributary/schemas';
 import { createStagingManager } from './manager.js';
 
@@ -27,9 +27,15 @@ try {
   const registry = createSchemaRegistryClient({ url: config.schemaRegistry.url, clientId: 'staging-manager', logger });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `staging-manager-${instanceId}`, logger });
   const manager = createStagingManager({ kafka, registry, topicPrefix: config.topicPrefix, instanceId, logger, metrics, options });
+  const monitoring = createMonitoringSink({ kafka, registry, topicPrefix: config.topicPrefix, logger: logger });
+  const reporter = createMetricsReporter(
+    { registry: metrics.registry, service: 'staging-manager', instance: instanceId, intervalMs: config.monitoring.metricsIntervalMs, ready: () => manager.ready },
+    monitoring,
+    (err) => logger.warn({ err }, 'metric snapshot not sent'),
+  );
   const http = createHealthServer({ port, ready: () => manager.ready, metrics: createMetricsHandler(metrics) });
 
-  installGracefulShutdown({ resources: [metrics, registry, manager, http], logger });
+  installGracefulShutdown({ resources: [metrics, registry, monitoring, reporter, manager, http], logger });
   await http.listen();
   await manager.start();
   logger.info({ port, instanceId, topicPrefix: config.topicPrefix }, 'staging manager listening');

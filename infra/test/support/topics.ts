@@ -57,6 +57,26 @@ export async function readTopic(
   }
 }
 
+/** Reads `topic` from the beginning until `done` says what was seen is enough (for topics that never settle). */
+export async function readUntil(kafka: Kafka, topic: string, done: (seen: readonly ReadMessage[]) => boolean, timeoutMs = 60_000): Promise<ReadMessage[]> {
+  const consumer = kafka.consumer({ groupId: `e2e-reader-${topic}-${Date.now()}-${Math.random().toString(36).slice(2)}`, readUncommitted: false });
+  const seen: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message, partition }) => {
+        seen.push(toRead(message, partition));
+        return Promise.resolve();
+      },
+    });
+    await waitFor(() => done(seen), { timeoutMs, what: `enough of ${topic} (saw ${seen.length})` });
+    return seen;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 function toRead(message: KafkaMessage, partition: number): ReadMessage {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(message.headers ?? {})) {

@@ -65,3 +65,5 @@ export { installGracefulShutdown } from './lifecycle/index.js';
 export type { Closeable, ShutdownOptions } from './lifecycle/index.js';
 export { readTopicSlice } from './topic-slice/index.js';
 export type { SliceEnd, SliceMessage, SliceVerdict, TopicSliceOptions, TopicSliceResult } from './topic-slice/index.js';
+export { createMonitoringSink, MonitoringEventNames } from './monitoring/index.js';
+export type { MonitoringSink, MonitoringSinkDeps } from './monitoring/index.js';

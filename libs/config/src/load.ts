@@ -25,5 +25,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     redis: { url: c.REDIS_URL },
     cpm: { port: c.CPM_PORT },
     topicPrefix: c.TRIBUTARY_TOPIC_PREFIX,
+    monitoring: { metricsIntervalMs: c.TRIBUTARY_METRICS_INTERVAL_MS },
   };
 }

@@ -15,6 +15,11 @@ export const configDefaults = {
   CPM_PORT: '8080',
   /** First segment of every topic name. */
   TRIBUTARY_TOPIC_PREFIX: 'tributary',
+  /**
+   * How often every service publishes a snapshot of its metrics and a heartbeat to
+   * `<prefix>.monitoring.metrics`, in milliseconds; 0 turns it off (Prometheus `/metrics` stays).
+   */
+  TRIBUTARY_METRICS_INTERVAL_MS: '15000',
 } as const;
 
 const hostPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
@@ -33,4 +38,5 @@ export const configSchema = z.object({
   TRIBUTARY_TOPIC_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only (it is a topic name segment)'),
+  TRIBUTARY_METRICS_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000),
 });

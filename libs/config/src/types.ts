@@ -5,4 +5,6 @@ export interface TributaryConfig {
   redis: { url: string };
   cpm: { port: number };
   topicPrefix: string;
+  /** Metric snapshots and heartbeats every `metricsIntervalMs` (0: off). */
+  monitoring: { metricsIntervalMs: number };
 }

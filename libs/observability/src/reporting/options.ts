@@ -15,7 +15,7 @@ export const metricsReporterOptionsSchema = z.object({
   version: z.string().nullable().default(null),
   intervalMs: z.number().int().min(0).default(metricsReportingDefaults.intervalMs),
   /** Whether the instance's dependencies are reachable now (its /readyz answer), for the heartbeat. */
-  ready: z.custom<() => boolean>((v) => typeof v === 'function', 'expected a function').default(() => () => true),
+  ready: z.custom<() => boolean | Promise<boolean>>((v) => typeof v === 'function', 'expected a function').default(() => () => true),
   clock: z.custom<() => number>((v) => typeof v === 'function', 'expected a function').default(() => Date.now),
 });
 

@@ -20,7 +20,8 @@ export function createMetricsReporter(options: MetricsReporterOptions, sink: Met
   async function report(): Promise<void> {
     const now = o.clock();
     const samples = samplesOf(await o.registry.getMetricsAsJSON(), who, now);
-    await Promise.all([sink.metrics(samples), sink.heartbeat({ ...who, version: o.version, ready: o.ready(), startedAt, sentAt: now })]);
+    const ready = await Promise.resolve(o.ready()).catch(() => false);
+    await Promise.all([sink.metrics(samples), sink.heartbeat({ ...who, version: o.version, ready, startedAt, sentAt: now })]);
   }
 
   function tick(): void {
