@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   section('Tributary CPM: POST /api/v1/pipelines/orders/records');
   const platform = await startPlatform({
     topicPrefix: prefix,
-    ports: { cpm: 17180, 'pipeline-manager': 17191, 'staging-manager': 17192, processor: 17193, 'quality-manager': 17194 },
+    ports: { cpm: 17180, 'pipeline-manager': 17191, 'staging-manager': 17192, processor: 17193, 'quality-manager': 17194, 'monitoring-manager': 17195 },
     logDir: `tmp/bench-logs/${prefix}`,
     log: (line) => console.log(`  ${line}`),
   });

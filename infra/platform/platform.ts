@@ -76,6 +76,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     STAGING_MANAGER_INSTANCE_ID: `${topicPrefix}-staging-0`,
     PROCESSOR_ID: `${topicPrefix}-processor-0`,
     QUALITY_MANAGER_INSTANCE_ID: `${topicPrefix}-quality-0`,
+    MONITORING_MANAGER_INSTANCE_ID: `${topicPrefix}-monitoring-0`,
     ...Object.fromEntries(PLATFORM_SERVICES.map((s) => [SERVICE_PORTS[s].env, String(portOf(s))])),
     ...options.env,
   };

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { repoRoot } from '../stack/src/options.js';
 import { tail } from '../stack/src/process.js';
 
-/** The services of the pipeline flow, in start order (consumers of commands before the edge). */
-export const PLATFORM_SERVICES = ['pipeline-manager', 'staging-manager', 'processor', 'quality-manager', 'cpm'] as const;
+/** The services of the pipeline flow, in start order (the watcher first, consumers of commands before the edge). */
+export const PLATFORM_SERVICES = ['monitoring-manager', 'pipeline-manager', 'staging-manager', 'processor', 'quality-manager', 'cpm'] as const;
 export type PlatformServiceName = (typeof PLATFORM_SERVICES)[number];
 
 /** The env name of each service's HTTP port, and its default. */
@@ -19,6 +19,7 @@ export const SERVICE_PORTS: Readonly<Record<PlatformServiceName, { env: string; 
   'staging-manager': { env: 'STAGING_MANAGER_PORT', port: 8092 },
   processor: { env: 'PROCESSOR_PORT', port: 8093 },
   'quality-manager': { env: 'QUALITY_MANAGER_PORT', port: 8094 },
+  'monitoring-manager': { env: 'MONITORING_MANAGER_PORT', port: 8095 },
   cpm: { env: 'CPM_PORT', port: 8080 },
 };
 

@@ -46,9 +46,9 @@ describe('the pipeline flow end to end (five services as processes)', function (
   before(async () => {
     platform = await startPlatform({
       topicPrefix: prefix,
-      ports: { cpm: 18080, 'pipeline-manager': 18091, 'staging-manager': 18092, processor: 18093, 'quality-manager': 18094 },
+      ports: { cpm: 18080, 'pipeline-manager': 18091, 'staging-manager': 18092, processor: 18093, 'quality-manager': 18094, 'monitoring-manager': 18095 },
       logDir: `tmp/e2e-logs/${prefix}`,
-      env: { TRIBUTARY_METRICS_INTERVAL_MS: '1000' },
+      env: { TRIBUTARY_METRICS_INTERVAL_MS: '1000', MONITORING_HEARTBEAT_TIMEOUT_MS: '10000', MONITORING_TICK_MS: '1000' },
     });
     admin = cpmClient(platform.cpmUrl, platform.apiKeys.admin);
     operator = cpmClient(platform.cpmUrl, platform.apiKeys.operator);
@@ -208,8 +208,8 @@ describe('the pipeline flow end to end (five services as processes)', function (
     expect(formatSummary(summary)).to.contain(`${summary.sent} orders`);
   });
 
-  it('every service publishes metric snapshots and heartbeats to monitoring.metrics', async () => {
-    const services = ['cpm', 'pipeline-manager', 'staging-manager', 'processor', 'quality-manager'];
+  it('every service publishes metric snapshots and heartbeats to monitoring.metrics; the monitoring manager sees them UP', async () => {
+    const services = ['cpm', 'pipeline-manager', 'staging-manager', 'processor', 'quality-manager', 'monitoring-manager'];
     const topic = `${prefix}.monitoring.metrics`;
     const beating = (seen: readonly { headers: Record<string, string>; key: string | null }[]) =>
       new Set(seen.filter((m) => m.headers['event-type'] === 'tributary.monitoring.Heartbeat').map((m) => m.key));
@@ -227,6 +227,14 @@ describe('the pipeline flow end to end (five services as processes)', function (
     const latency = snapshots.find((s) => s.service === 'staging-manager' && s.metric === 'tributary_handler_duration_seconds');
     expect(latency).to.deep.include({ kind: 'histogram' });
     expect((latency!.buckets as unknown[]).length).to.be.greaterThan(1);
+
+    // The monitoring manager judged every service from its heartbeats: each one UP.
+    const isUp = (m: { headers: Record<string, string>; key: string | null }) => m.headers['event-type'] === 'tributary.monitoring.ComponentHealthChanged';
+    const health = await readUntil(kafka, `${prefix}.monitoring.events`, (s) => services.every((name) => s.some((m) => isUp(m) && m.key === name)), 60_000);
+    const changes = await decodeAll(health.filter(isUp));
+    for (const name of services) {
+      expect(changes.some((c) => c.component === name && c.instance === null && c.status === 'UP'), `${name} UP`).to.equal(true);
+    }
   });
 
   it('answers bad input with the documented errors', async () => {

@@ -183,6 +183,53 @@ export namespace TributaryMonitoring {
          */
         changedAt: number;
     }
+    export const HealthStatusSchema = "{\"type\":\"enum\",\"name\":\"HealthStatus\",\"doc\":\"UP: beating and ready; DEGRADED: beating but not ready, or some instances down; DOWN: no heartbeat within the timeout.\",\"symbols\":[\"UP\",\"DEGRADED\",\"DOWN\"]}";
+    export const HealthStatusName = "tributary.monitoring.HealthStatus";
+    /**
+     * UP: beating and ready; DEGRADED: beating but not ready, or some instances down; DOWN: no heartbeat within the timeout.
+     */
+    export type HealthStatus = "UP" | "DEGRADED" | "DOWN";
+    export const ComponentHealthChangedSchema = "{\"type\":\"record\",\"name\":\"ComponentHealthChanged\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Event: a service instance, or a service as a whole, changed health, judged by the monitoring manager from heartbeats. Published to tributary.monitoring.events, keyed by component.\",\"fields\":[{\"name\":\"component\",\"type\":\"string\",\"doc\":\"Service name (e.g. processor), or a dependency of the monitoring manager (redis).\"},{\"name\":\"instance\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Instance of the service; null for the service as a whole.\"},{\"name\":\"status\",\"type\":{\"type\":\"enum\",\"name\":\"HealthStatus\",\"doc\":\"UP: beating and ready; DEGRADED: beating but not ready, or some instances down; DOWN: no heartbeat within the timeout.\",\"symbols\":[\"UP\",\"DEGRADED\",\"DOWN\"]},\"doc\":\"The new status.\"},{\"name\":\"previousStatus\",\"type\":[\"null\",\"HealthStatus\"],\"default\":null,\"doc\":\"The status it left; null the first time it is seen.\"},{\"name\":\"reason\",\"type\":\"string\",\"doc\":\"Why, for people.\"},{\"name\":\"lastSeenAt\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"default\":null,\"doc\":\"Last heartbeat of the component, when it has one.\"},{\"name\":\"changedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the change was judged.\"}]}";
+    export const ComponentHealthChangedName = "tributary.monitoring.ComponentHealthChanged";
+    /**
+     * Event: a service instance, or a service as a whole, changed health, judged by the monitoring manager from heartbeats. Published to tributary.monitoring.events, keyed by component.
+     */
+    export interface ComponentHealthChanged {
+        /**
+         * Service name (e.g. processor), or a dependency of the monitoring manager (redis).
+         */
+        component: string;
+        /**
+         * Instance of the service; null for the service as a whole.
+         *
+         * Default: null
+         */
+        instance: null | string;
+        /**
+         * The new status.
+         */
+        status: TributaryMonitoring.HealthStatus;
+        /**
+         * The status it left; null the first time it is seen.
+         *
+         * Default: null
+         */
+        previousStatus: null | TributaryMonitoring.HealthStatus;
+        /**
+         * Why, for people.
+         */
+        reason: string;
+        /**
+         * Last heartbeat of the component, when it has one.
+         *
+         * Default: null
+         */
+        lastSeenAt: null | number;
+        /**
+         * When the change was judged.
+         */
+        changedAt: number;
+    }
     export const HeartbeatSchema = "{\"type\":\"record\",\"name\":\"Heartbeat\",\"namespace\":\"tributary.monitoring\",\"doc\":\"A liveness beat of a service instance; its absence is what the monitoring manager alerts on. Keyed by service.\",\"fields\":[{\"name\":\"service\",\"type\":\"string\",\"doc\":\"Service name (e.g. pipeline-manager).\"},{\"name\":\"instance\",\"type\":\"string\",\"doc\":\"Instance of the service (host:pid or pod name).\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Version of the running build, when known.\"},{\"name\":\"ready\",\"type\":\"boolean\",\"doc\":\"Whether the instance's dependencies are reachable (its /readyz answer).\"},{\"name\":\"startedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the instance started.\"},{\"name\":\"sentAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When this beat was sent.\"}]}";
     export const HeartbeatName = "tributary.monitoring.Heartbeat";
     /**
@@ -215,6 +262,148 @@ export namespace TributaryMonitoring {
          * When this beat was sent.
          */
         sentAt: number;
+    }
+    export const AnomalyKindSchema = "{\"type\":\"enum\",\"name\":\"AnomalyKind\",\"doc\":\"deviation: k sigma from the baseline for n points in a row; level_shift: a sustained shift found by a CUSUM.\",\"symbols\":[\"deviation\",\"level_shift\"]}";
+    export const AnomalyKindName = "tributary.monitoring.AnomalyKind";
+    /**
+     * deviation: k sigma from the baseline for n points in a row; level_shift: a sustained shift found by a CUSUM.
+     */
+    export type AnomalyKind = "deviation" | "level_shift";
+    export const MetricAnomalyDetectedSchema = "{\"type\":\"record\",\"name\":\"MetricAnomalyDetected\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Event: a metric series broke from its baseline (k sigma for n intervals, or a level shift). Published to tributary.monitoring.events, keyed by service.\",\"fields\":[{\"name\":\"anomalyId\",\"type\":\"string\",\"doc\":\"<seriesKey>:<kind>:<openedAt>: replaying the same points gives the same id.\"},{\"name\":\"kind\",\"type\":{\"type\":\"enum\",\"name\":\"AnomalyKind\",\"doc\":\"deviation: k sigma from the baseline for n points in a row; level_shift: a sustained shift found by a CUSUM.\",\"symbols\":[\"deviation\",\"level_shift\"]},\"doc\":\"What kind of break.\"},{\"name\":\"seriesKey\",\"type\":\"string\",\"doc\":\"The series (service, metric, labels) as the baselines key it.\"},{\"name\":\"service\",\"type\":\"string\",\"doc\":\"Service of the series.\"},{\"name\":\"metric\",\"type\":\"string\",\"doc\":\"Metric name.\"},{\"name\":\"labels\",\"type\":{\"type\":\"map\",\"values\":\"string\"},\"default\":{},\"doc\":\"Labels of the series.\"},{\"name\":\"measure\",\"type\":\"string\",\"doc\":\"What was baselined: rate (counters, per second), value (gauges) or mean (histograms).\"},{\"name\":\"direction\",\"type\":\"string\",\"doc\":\"up or down.\"},{\"name\":\"summary\",\"type\":\"string\",\"doc\":\"One line for people.\"},{\"name\":\"value\",\"type\":\"double\",\"doc\":\"The confirming observation.\"},{\"name\":\"zScore\",\"type\":\"double\",\"doc\":\"Its distance from the baseline, in standard deviations.\"},{\"name\":\"baselineMean\",\"type\":\"double\",\"doc\":\"Mean it was judged against.\"},{\"name\":\"baselineStdDev\",\"type\":\"double\",\"doc\":\"Standard deviation used.\"},{\"name\":\"baselineSource\",\"type\":\"string\",\"doc\":\"overall, or hour (the baseline of that hour of the day).\"},{\"name\":\"windowStart\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"Start of the first anomalous interval.\"},{\"name\":\"windowEnd\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"Time of the confirming observation.\"},{\"name\":\"evidence\",\"type\":\"string\",\"doc\":\"Every judged point and the detector's figures, as JSON.\"},{\"name\":\"detectedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When it was confirmed (the confirming point's time).\"}]}";
+    export const MetricAnomalyDetectedName = "tributary.monitoring.MetricAnomalyDetected";
+    /**
+     * Event: a metric series broke from its baseline (k sigma for n intervals, or a level shift). Published to tributary.monitoring.events, keyed by service.
+     */
+    export interface MetricAnomalyDetected {
+        /**
+         * <seriesKey>:<kind>:<openedAt>: replaying the same points gives the same id.
+         */
+        anomalyId: string;
+        /**
+         * What kind of break.
+         */
+        kind: TributaryMonitoring.AnomalyKind;
+        /**
+         * The series (service, metric, labels) as the baselines key it.
+         */
+        seriesKey: string;
+        /**
+         * Service of the series.
+         */
+        service: string;
+        /**
+         * Metric name.
+         */
+        metric: string;
+        /**
+         * Labels of the series.
+         *
+         * Default: {}
+         */
+        labels: {
+            [index: string]: string;
+        };
+        /**
+         * What was baselined: rate (counters, per second), value (gauges) or mean (histograms).
+         */
+        measure: string;
+        /**
+         * up or down.
+         */
+        direction: string;
+        /**
+         * One line for people.
+         */
+        summary: string;
+        /**
+         * The confirming observation.
+         */
+        value: number;
+        /**
+         * Its distance from the baseline, in standard deviations.
+         */
+        zScore: number;
+        /**
+         * Mean it was judged against.
+         */
+        baselineMean: number;
+        /**
+         * Standard deviation used.
+         */
+        baselineStdDev: number;
+        /**
+         * overall, or hour (the baseline of that hour of the day).
+         */
+        baselineSource: string;
+        /**
+         * Start of the first anomalous interval.
+         */
+        windowStart: number;
+        /**
+         * Time of the confirming observation.
+         */
+        windowEnd: number;
+        /**
+         * Every judged point and the detector's figures, as JSON.
+         */
+        evidence: string;
+        /**
+         * When it was confirmed (the confirming point's time).
+         */
+        detectedAt: number;
+    }
+    export const MetricAnomalyResolvedSchema = "{\"type\":\"record\",\"name\":\"MetricAnomalyResolved\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Event: an anomalous metric series came back to its baseline, or stayed away long enough to become the new baseline. Published to tributary.monitoring.events, keyed by service.\",\"fields\":[{\"name\":\"anomalyId\",\"type\":\"string\",\"doc\":\"The anomaly resolved.\"},{\"name\":\"seriesKey\",\"type\":\"string\",\"doc\":\"The series.\"},{\"name\":\"service\",\"type\":\"string\",\"doc\":\"Service of the series.\"},{\"name\":\"metric\",\"type\":\"string\",\"doc\":\"Metric name.\"},{\"name\":\"labels\",\"type\":{\"type\":\"map\",\"values\":\"string\"},\"default\":{},\"doc\":\"Labels of the series.\"},{\"name\":\"resolution\",\"type\":\"string\",\"doc\":\"recovered (back to the baseline) or adapted (became the baseline).\"},{\"name\":\"value\",\"type\":[\"null\",\"double\"],\"default\":null,\"doc\":\"The value that resolved it.\"},{\"name\":\"worstValue\",\"type\":\"double\",\"doc\":\"The value furthest from the baseline while open.\"},{\"name\":\"badPoints\",\"type\":\"long\",\"doc\":\"Anomalous observations while open.\"},{\"name\":\"resolvedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When it resolved (the resolving point's time).\"}]}";
+    export const MetricAnomalyResolvedName = "tributary.monitoring.MetricAnomalyResolved";
+    /**
+     * Event: an anomalous metric series came back to its baseline, or stayed away long enough to become the new baseline. Published to tributary.monitoring.events, keyed by service.
+     */
+    export interface MetricAnomalyResolved {
+        /**
+         * The anomaly resolved.
+         */
+        anomalyId: string;
+        /**
+         * The series.
+         */
+        seriesKey: string;
+        /**
+         * Service of the series.
+         */
+        service: string;
+        /**
+         * Metric name.
+         */
+        metric: string;
+        /**
+         * Labels of the series.
+         *
+         * Default: {}
+         */
+        labels: {
+            [index: string]: string;
+        };
+        /**
+         * recovered (back to the baseline) or adapted (became the baseline).
+         */
+        resolution: string;
+        /**
+         * The value that resolved it.
+         *
+         * Default: null
+         */
+        value: null | number;
+        /**
+         * The value furthest from the baseline while open.
+         */
+        worstValue: number;
+        /**
+         * Anomalous observations while open.
+         */
+        badPoints: number;
+        /**
+         * When it resolved (the resolving point's time).
+         */
+        resolvedAt: number;
     }
     export const MetricKindSchema = "{\"type\":\"enum\",\"name\":\"MetricKind\",\"doc\":\"Prometheus metric type of the series.\",\"symbols\":[\"counter\",\"gauge\",\"histogram\"],\"default\":\"gauge\"}";
     export const MetricKindName = "tributary.monitoring.MetricKind";
@@ -1944,7 +2133,9 @@ export type AlertSeverity = TributaryMonitoring.AlertSeverity;
 export type AlertState = TributaryMonitoring.AlertState;
 export type AlertStateChanged = TributaryMonitoring.AlertStateChanged;
 export type AnalyticsResult = TributaryAnalytics.AnalyticsResult;
+export type AnomalyKind = TributaryMonitoring.AnomalyKind;
 export type CommandRejected = TributaryPipeline.CommandRejected;
+export type ComponentHealthChanged = TributaryMonitoring.ComponentHealthChanged;
 export type CreatePipeline = TributaryPipeline.CreatePipeline;
 export type DataStage = TributaryPipeline.DataStage;
 export type DeletePipeline = TributaryPipeline.DeletePipeline;
@@ -1952,9 +2143,12 @@ export type ExpectationResult = TributaryQuality.ExpectationResult;
 export type FieldProfile = TributaryStaging.FieldProfile;
 export type FieldQualityCounts = TributaryQuality.FieldQualityCounts;
 export type FreshnessCounts = TributaryQuality.FreshnessCounts;
+export type HealthStatus = TributaryMonitoring.HealthStatus;
 export type Heartbeat = TributaryMonitoring.Heartbeat;
 export type HistogramBucket = TributaryMonitoring.HistogramBucket;
 export type InsightGenerated = TributaryInsight.InsightGenerated;
+export type MetricAnomalyDetected = TributaryMonitoring.MetricAnomalyDetected;
+export type MetricAnomalyResolved = TributaryMonitoring.MetricAnomalyResolved;
 export type MetricKind = TributaryMonitoring.MetricKind;
 export type MetricSnapshot = TributaryMonitoring.MetricSnapshot;
 export type PipelineCreated = TributaryPipeline.PipelineCreated;
@@ -2003,7 +2197,10 @@ export interface EventTypes {
   'tributary.analytics.AnalyticsResult': AnalyticsResult;
   'tributary.insight.InsightGenerated': InsightGenerated;
   'tributary.monitoring.AlertStateChanged': AlertStateChanged;
+  'tributary.monitoring.ComponentHealthChanged': ComponentHealthChanged;
   'tributary.monitoring.Heartbeat': Heartbeat;
+  'tributary.monitoring.MetricAnomalyDetected': MetricAnomalyDetected;
+  'tributary.monitoring.MetricAnomalyResolved': MetricAnomalyResolved;
   'tributary.monitoring.MetricSnapshot': MetricSnapshot;
   'tributary.pipeline.CommandRejected': CommandRejected;
   'tributary.pipeline.CreatePipeline': CreatePipeline;
@@ -2049,7 +2246,10 @@ export const EVENT_TYPE_NAMES: readonly EventTypeName[] = [
   'tributary.analytics.AnalyticsResult',
   'tributary.insight.InsightGenerated',
   'tributary.monitoring.AlertStateChanged',
+  'tributary.monitoring.ComponentHealthChanged',
   'tributary.monitoring.Heartbeat',
+  'tributary.monitoring.MetricAnomalyDetected',
+  'tributary.monitoring.MetricAnomalyResolved',
   'tributary.monitoring.MetricSnapshot',
   'tributary.pipeline.CommandRejected',
   'tributary.pipeline.CreatePipeline',
@@ -2092,7 +2292,10 @@ export const eventSchemas: { readonly [T in EventTypeName]: AvroRecordSchema } =
   'tributary.analytics.AnalyticsResult': JSON.parse(TributaryAnalytics.AnalyticsResultSchema) as AvroRecordSchema,
   'tributary.insight.InsightGenerated': JSON.parse(TributaryInsight.InsightGeneratedSchema) as AvroRecordSchema,
   'tributary.monitoring.AlertStateChanged': JSON.parse(TributaryMonitoring.AlertStateChangedSchema) as AvroRecordSchema,
+  'tributary.monitoring.ComponentHealthChanged': JSON.parse(TributaryMonitoring.ComponentHealthChangedSchema) as AvroRecordSchema,
   'tributary.monitoring.Heartbeat': JSON.parse(TributaryMonitoring.HeartbeatSchema) as AvroRecordSchema,
+  'tributary.monitoring.MetricAnomalyDetected': JSON.parse(TributaryMonitoring.MetricAnomalyDetectedSchema) as AvroRecordSchema,
+  'tributary.monitoring.MetricAnomalyResolved': JSON.parse(TributaryMonitoring.MetricAnomalyResolvedSchema) as AvroRecordSchema,
   'tributary.monitoring.MetricSnapshot': JSON.parse(TributaryMonitoring.MetricSnapshotSchema) as AvroRecordSchema,
   'tributary.pipeline.CommandRejected': JSON.parse(TributaryPipeline.CommandRejectedSchema) as AvroRecordSchema,
   'tributary.pipeline.CreatePipeline': JSON.parse(TributaryPipeline.CreatePipelineSchema) as AvroRecordSchema,

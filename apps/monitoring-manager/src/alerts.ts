@@ -1,0 +1,75 @@
+import type { BrokerLogger, Publisher } from '@tributary/broker';
+import { AlertEvaluator, type AlertingConfig, AlertNotifier, NotificationDispatcher } from '@tributary/alerting';
+import type { AnomalyTransition } from '@tributary/monitoring-baselines';
+import type { Heartbeat, MetricSnapshot } from '@tributary/schemas';
+import { MonitoringEventNames } from './names.js';
+
+/** The series a heartbeat becomes for the alert rules: 1 when ready, 0 when not; its absence is a service gone. */
+export const HEARTBEAT_METRIC = 'tributary_heartbeat';
+
+export interface AlertingDeps {
+  config: AlertingConfig;
+  /** Origins webhook and Slack channels may reach (the service's configuration, never the rule file). */
+  allowedDestinations: readonly string[];
+  publisher: Pick<Publisher, 'publish'>;
+  /** `<prefix>.monitoring.alerts`. */
+  alertsTopic: string;
+  logger: BrokerLogger;
+}
+
+/**
+ * Alert rules over what the monitoring manager sees (docs/alerting.md): metric snapshots and
+ * heartbeats as samples, anomalies as signals. Each tick evaluates them, publishes every transition to
+ * `<prefix>.monitoring.alerts` (the alert history, keyed by alert id) and hands it to the dispatcher,
+ * whose notifications go out through the allowed channels, retried with backoff, one delivery round
+ * at a time.
+ */
+export function createAlerting(deps: AlertingDeps) {
+  const logger = deps.logger.child({ component: 'alerting' });
+  const evaluator = new AlertEvaluator(deps.config.rules);
+  const dispatcher = new NotificationDispatcher(deps.config);
+  const notifier = new AlertNotifier({ allowedDestinations: deps.allowedDestinations, logger });
+  let delivering: Promise<void> | undefined;
+
+  return {
+    dispatcher,
+    evaluator,
+
+    snapshot(s: MetricSnapshot): void {
+      evaluator.observe({ metric: s.metric, labels: { ...s.labels, service: s.service, instance: s.instance }, value: s.value, time: s.observedAt });
+    },
+
+    heartbeat(b: Heartbeat): void {
+      evaluator.observe({ metric: HEARTBEAT_METRIC, labels: { service: b.service, instance: b.instance }, value: b.ready ? 1 : 0, time: b.sentAt });
+    },
+
+    anomaly(t: AnomalyTransition): void {
+      const a = t.anomaly;
+      const score = t.kind === 'opened' ? a.evidence.zScore : 0;
+      evaluator.observeAnomaly({ metric: a.metric, labels: { ...a.labels, service: a.service }, value: t.kind === 'opened' ? a.evidence.value : (a.resolvedValue ?? a.worstValue), score, time: t.kind === 'opened' ? a.detectedAt : (a.resolvedAt ?? a.lastBadAt) });
+    },
+
+    /** Evaluates the rules at `now`, publishes the transitions, and starts a delivery round if none runs. */
+    async tick(now: number): Promise<void> {
+      for (const change of evaluator.evaluate(now)) {
+        await deps.publisher.publish(deps.alertsTopic, MonitoringEventNames.alertStateChanged, change, { key: change.alertId });
+        logger.info({ alertId: change.alertId, alertName: change.alertName, state: change.state, previous: change.previousState }, 'alert state changed');
+        dispatcher.receive(change, now);
+      }
+      delivering ??= notifier
+        .dispatch(dispatcher, now)
+        .then((outcomes) => {
+          for (const o of outcomes) if (!o.ok) logger.warn({ outcome: o }, 'notification not delivered');
+        })
+        .catch((err: unknown) => logger.error({ err }, 'notification round failed'))
+        .finally(() => (delivering = undefined));
+    },
+
+    async close(): Promise<void> {
+      await notifier.close();
+      await delivering;
+    },
+  };
+}
+
+export type Alerting = ReturnType<typeof createAlerting>;

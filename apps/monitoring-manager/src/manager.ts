@@ -1,0 +1,235 @@
+import {
+  type BrokerLogger,
+  type ConsumedEvent,
+  createConsumerRunner,
+  createPublisher,
+  type MessagingMetricsPort,
+  type Publisher,
+  readTopicSlice,
+  UnrecoverableError,
+} from '@tributary/broker';
+import { BaselineBook, type BaselineBookHealth, BaselineStore, type MetricPoint } from '@tributary/monitoring-baselines';
+import { type ComponentHealthChanged, createEventCodec, type Heartbeat, type MetricSnapshot, type SchemaRegistryPort, untypedCodec } from '@tributary/schemas';
+import type { Redis } from 'ioredis';
+import type { Admin, Kafka } from 'kafkajs';
+import type { AlertingConfig } from '@tributary/alerting';
+import { type Alerting, createAlerting } from './alerts.js';
+import { anomalyEvent } from './anomalies.js';
+import { HealthBoard } from './health/board.js';
+import type { HealthStatus, HealthTransition, SystemHealth } from './health/types.js';
+import { measureGroupLag } from './lag/lag.js';
+import { MonitoringEventNames, monitoringGroupId, monitoringTopics } from './names.js';
+import { type MonitoringManagerOptions, resolveMonitoringManagerOptions } from './options.js';
+
+export interface MonitoringManagerDeps {
+  kafka: Kafka;
+  registry: SchemaRegistryPort;
+  /** Where baselines live; created and closed by the caller (create it with `maxRetriesPerRequest: 0`). */
+  redis: Redis;
+  topicPrefix: string;
+  /** Stable id of this instance: names its baseline writer mark and its health reports. */
+  instanceId: string;
+  logger: BrokerLogger;
+  metrics?: MessagingMetricsPort;
+  clock?: () => number;
+  options?: Partial<MonitoringManagerOptions>;
+  /** Alert rules, routes and receivers (docs/alerting.md), and where notifications may go. Without them nothing is alerted. */
+  alerting?: { config: AlertingConfig; allowedDestinations: readonly string[] };
+}
+
+export interface MonitoringManager {
+  /** Restores the baselines (Redis, else the topic's history), then consumes the metrics live. */
+  start(): Promise<void>;
+  /** Joined its group and caught up with the history it replays at start. */
+  readonly ready: boolean;
+  /** The services whose heartbeats this instance judges. */
+  health(): SystemHealth;
+  /** Whether the baselines are safe in Redis. */
+  baselines(): BaselineBookHealth;
+  /** The alert rules at work, when configured. */
+  readonly alerting: Alerting | undefined;
+  readonly book: BaselineBook;
+  close(): Promise<void>;
+}
+
+/**
+ * The monitoring manager: consumes `<prefix>.monitoring.metrics` in group `<prefix>-monitoring` (the
+ * topic is keyed by service, so each instance keeps the baselines and judges the health of its share
+ * of the services); keeps a rolling baseline per series and publishes anomalies against it; judges
+ * health from heartbeats; measures every consumer group's lag; and writes the baselines to Redis.
+ * Redis is a cache: while it is down, everything goes on in memory and a `redis` health change says
+ * so; a restart with Redis empty rebuilds the baselines from the topic's history.
+ */
+export function createMonitoringManager(deps: MonitoringManagerDeps): MonitoringManager {
+  const options = resolveMonitoringManagerOptions(deps.options);
+  const clock = deps.clock ?? Date.now;
+  const logger = deps.logger.child({ component: 'monitoring-manager', instanceId: deps.instanceId });
+  const topics = monitoringTopics(deps.topicPrefix);
+  const codec = untypedCodec(createEventCodec({ registry: deps.registry }));
+  const publisher: Publisher = createPublisher({ kafka: deps.kafka, codec, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  const store = new BaselineStore({ redis: deps.redis, prefix: `${deps.topicPrefix}:monitoring` });
+  const book = new BaselineBook({ store, writerId: deps.instanceId, clock });
+  const board = new HealthBoard({ heartbeatTimeoutMs: options.heartbeatTimeoutMs, forgetAfterMs: options.forgetAfterMs });
+  const admin: Admin = deps.kafka.admin();
+  const alerting = deps.alerting
+    ? createAlerting({ config: deps.alerting.config, allowedDestinations: deps.alerting.allowedDestinations, publisher, alertsTopic: topics.alerts, logger })
+    : undefined;
+  /** The store's health as last published (`redis` component of this instance). */
+  let redisStatus: HealthStatus | null = null;
+  let startedAt = 0;
+  let started = false;
+  let closed = false;
+  let ticker: NodeJS.Timeout | undefined;
+  let lagTimer: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> | undefined;
+
+  const runner = createConsumerRunner({
+    kafka: deps.kafka,
+    groupId: monitoringGroupId(deps.topicPrefix),
+    topics: [topics.metrics],
+    codec,
+    publisher,
+    logger,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    options: { sessionTimeoutMs: options.sessionTimeoutMs },
+    handlers: {
+      [MonitoringEventNames.metricSnapshot]: (event: ConsumedEvent<MetricSnapshot>, ctx) => {
+        const result = book.apply([event.value]);
+        if (result.rejected.length > 0) throw new UnrecoverableError(`metric snapshot refused: ${result.rejected.map((r) => r.reason).join('; ')}`);
+        alerting?.snapshot(event.value);
+        for (const t of result.transitions) {
+          const e = anomalyEvent(t);
+          ctx.publish(topics.events, e.type, e.value, { key: t.anomaly.service, eventId: e.eventId });
+          alerting?.anomaly(t);
+        }
+      },
+      [MonitoringEventNames.heartbeat]: (event: ConsumedEvent<Heartbeat>) => {
+        board.beat(event.value);
+        alerting?.heartbeat(event.value);
+      },
+    },
+  });
+
+  async function publishHealth(transitions: readonly HealthTransition[]): Promise<void> {
+    for (const t of transitions) {
+      const value: ComponentHealthChanged = { ...t };
+      await publisher.publish(topics.events, MonitoringEventNames.componentHealthChanged, value, { key: t.component });
+      const log = t.status === 'UP' ? logger.info.bind(logger) : logger.warn.bind(logger);
+      log({ component: t.component, instance: t.instance, status: t.status, previous: t.previousStatus, reason: t.reason }, 'health changed');
+    }
+  }
+
+  /** Writes the changed baselines; a failure turns this instance's `redis` component DEGRADED until one succeeds. */
+  async function flushBaselines(now: number): Promise<void> {
+    let status: HealthStatus = 'UP';
+    let reason = 'baselines written';
+    try {
+      const flushed = await book.flush();
+      if (flushed.resynced) logger.info({ series: flushed.saved }, 'Redis had lost the baselines: every series written again');
+    } catch (err) {
+      status = 'DEGRADED';
+      const h = book.health();
+      reason = `Redis unavailable for ${h.failedFlushes} flush(es): baselines kept in memory (${h.dirtySeries} series not written); ${h.lastError?.message ?? String(err)}`;
+    }
+    if (status !== redisStatus) {
+      await publishHealth([{ component: 'redis', instance: deps.instanceId, status, previousStatus: redisStatus, reason, lastSeenAt: null, changedAt: now }]);
+      redisStatus = status;
+    }
+  }
+
+  async function tick(): Promise<void> {
+    const now = clock();
+    // A grace period after start: instances are judged once they had a chance to beat.
+    if (now - startedAt >= options.heartbeatTimeoutMs) await publishHealth(board.evaluate(now));
+    await alerting?.tick(now);
+    await flushBaselines(now);
+  }
+
+  async function measureLag(): Promise<void> {
+    // One instance measures: the one holding partition 0 of the metrics topic.
+    if (!(runner.assignment[topics.metrics] ?? []).includes(0)) return;
+    const samples = await measureGroupLag(admin, deps.instanceId, clock, logger);
+    await Promise.all(samples.map((s) => publisher.publish(topics.metrics, MonitoringEventNames.metricSnapshot, s, { key: s.service })));
+  }
+
+  /**
+   * Baselines at start: Redis's, then the topic replayed from the oldest series' last point (what a
+   * crash between two flushes missed; the book ignores points it has); with Redis empty or down,
+   * the whole retained history. Anomalies found in the replay were published when they happened.
+   */
+  async function restore(): Promise<void> {
+    let restored = 0;
+    try {
+      const r = await book.restore();
+      restored = r.series;
+      if (r.invalid.length > 0) logger.warn({ invalid: r.invalid.length }, 'some stored baselines could not be read; the replay rebuilds them');
+    } catch (err) {
+      logger.warn({ err }, 'could not read the baselines from Redis; rebuilding them from the topic');
+    }
+    const lastAts = book.seriesKeys().map((k) => book.baseline(k)?.lastAt ?? 0);
+    const from = restored > 0 && lastAts.length > 0 ? Math.min(...lastAts) - 60_000 : undefined;
+    const start = from === undefined ? ('earliest' as const) : new Map((await admin.fetchTopicOffsetsByTimestamp(topics.metrics, from)).map((o) => [o.partition, o.offset]));
+    let points = 0;
+    const read = await readTopicSlice({
+      kafka: deps.kafka,
+      admin,
+      topic: topics.metrics,
+      start,
+      stopAtEnd: true,
+      groupPrefix: `${deps.topicPrefix}-monitoring-replay`,
+      onMessage: async (m) => {
+        if (m.value === null || m.headers['event-type'] !== MonitoringEventNames.metricSnapshot) return;
+        try {
+          const decoded = await codec.decode(m.value);
+          book.apply([decoded.value as MetricPoint]);
+          points++;
+        } catch (err) {
+          logger.debug({ err, partition: m.partition, offset: m.offset }, 'replay skipped a message');
+        }
+      },
+      warn: (message, cause) => logger.warn({ err: cause }, message),
+    });
+    logger.info({ restored, replayedFrom: from === undefined ? 'beginning' : new Date(from).toISOString(), messages: read.delivered, points, series: book.size }, 'baselines restored');
+  }
+
+  return {
+    book,
+
+    async start() {
+      startedAt = clock();
+      await admin.connect();
+      await restore();
+      await runner.start();
+      started = true;
+      ticker = setInterval(() => {
+        if (ticking || closed) return;
+        ticking = tick()
+          .catch((err: unknown) => logger.error({ err }, 'monitoring tick failed'))
+          .finally(() => (ticking = undefined));
+      }, options.tickMs);
+      lagTimer = setInterval(() => void measureLag().catch((err: unknown) => logger.warn({ err }, 'could not measure consumer group lag')), options.lagIntervalMs);
+    },
+
+    get ready() {
+      return started && !closed && runner.joined;
+    },
+
+    health: () => board.view(clock()),
+    baselines: () => book.health(),
+    alerting,
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(ticker);
+      clearInterval(lagTimer);
+      await ticking;
+      await runner.close();
+      await alerting?.close();
+      await book.flush().catch((err: unknown) => logger.warn({ err }, 'baselines not written at shutdown; the next start replays the topic'));
+      await publisher.close();
+      await codec.close();
+      await admin.disconnect();
+    },
+  };
+}
