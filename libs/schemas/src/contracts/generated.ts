@@ -108,6 +108,85 @@ export namespace TributaryInsight {
 }
 
 export namespace TributaryMonitoring {
+    export const AcknowledgeAlertSchema = "{\"type\":\"record\",\"name\":\"AcknowledgeAlert\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Command: a person acknowledges a firing alert (someone is on it): its repeat notifications stop until it resolves. Keyed by alertId; answered with AlertAcknowledged or MonitoringCommandRejected.\",\"fields\":[{\"name\":\"alertId\",\"type\":\"string\",\"doc\":\"The alert (AlertStateChanged.alertId).\"},{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Optional note.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Principal that asked.\"},{\"name\":\"requestedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the request was accepted at the edge.\"}]}";
+    export const AcknowledgeAlertName = "tributary.monitoring.AcknowledgeAlert";
+    /**
+     * Command: a person acknowledges a firing alert (someone is on it): its repeat notifications stop until it resolves. Keyed by alertId; answered with AlertAcknowledged or MonitoringCommandRejected.
+     */
+    export interface AcknowledgeAlert {
+        /**
+         * The alert (AlertStateChanged.alertId).
+         */
+        alertId: string;
+        /**
+         * Optional note.
+         *
+         * Default: null
+         */
+        note: null | string;
+        /**
+         * Principal that asked.
+         */
+        requestedBy: string;
+        /**
+         * When the request was accepted at the edge.
+         */
+        requestedAt: number;
+    }
+    export const AlertAcknowledgedSchema = "{\"type\":\"record\",\"name\":\"AlertAcknowledged\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Event: a person acknowledged an alert. Published to tributary.monitoring.events, keyed by alertId.\",\"fields\":[{\"name\":\"alertId\",\"type\":\"string\",\"doc\":\"The alert.\"},{\"name\":\"acknowledgedBy\",\"type\":\"string\",\"doc\":\"Who.\"},{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Their note.\"},{\"name\":\"acknowledgedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When.\"}]}";
+    export const AlertAcknowledgedName = "tributary.monitoring.AlertAcknowledged";
+    /**
+     * Event: a person acknowledged an alert. Published to tributary.monitoring.events, keyed by alertId.
+     */
+    export interface AlertAcknowledged {
+        /**
+         * The alert.
+         */
+        alertId: string;
+        /**
+         * Who.
+         */
+        acknowledgedBy: string;
+        /**
+         * Their note.
+         *
+         * Default: null
+         */
+        note: null | string;
+        /**
+         * When.
+         */
+        acknowledgedAt: number;
+    }
+    export const AlertRulesChangedSchema = "{\"type\":\"record\",\"name\":\"AlertRulesChanged\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Event: the alert rule file changed; the latest version is the one in force. Published to tributary.monitoring.events, keyed by the constant alert-rules.\",\"fields\":[{\"name\":\"version\",\"type\":\"long\",\"doc\":\"1, 2, \u2026: each change is a new version.\"},{\"name\":\"rules\",\"type\":\"string\",\"doc\":\"The rule file, as given.\"},{\"name\":\"ruleNames\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"default\":[],\"doc\":\"Names of its alert rules.\"},{\"name\":\"changedBy\",\"type\":\"string\",\"doc\":\"Who.\"},{\"name\":\"changedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When.\"}]}";
+    export const AlertRulesChangedName = "tributary.monitoring.AlertRulesChanged";
+    /**
+     * Event: the alert rule file changed; the latest version is the one in force. Published to tributary.monitoring.events, keyed by the constant alert-rules.
+     */
+    export interface AlertRulesChanged {
+        /**
+         * 1, 2, …: each change is a new version.
+         */
+        version: number;
+        /**
+         * The rule file, as given.
+         */
+        rules: string;
+        /**
+         * Names of its alert rules.
+         *
+         * Default: []
+         */
+        ruleNames: string[];
+        /**
+         * Who.
+         */
+        changedBy: string;
+        /**
+         * When.
+         */
+        changedAt: number;
+    }
     export const AlertStateSchema = "{\"type\":\"enum\",\"name\":\"AlertState\",\"doc\":\"Lifecycle state of an alert.\",\"symbols\":[\"pending\",\"firing\",\"resolved\"]}";
     export const AlertStateName = "tributary.monitoring.AlertState";
     /**
@@ -229,6 +308,60 @@ export namespace TributaryMonitoring {
          * When the change was judged.
          */
         changedAt: number;
+    }
+    export const CreateSilenceSchema = "{\"type\":\"record\",\"name\":\"CreateSilence\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Command: mute the notifications of alerts matching every matcher between startsAt and endsAt (Alertmanager silences). Keyed by silenceId; answered with SilenceCreated or MonitoringCommandRejected.\",\"fields\":[{\"name\":\"silenceId\",\"type\":\"string\",\"doc\":\"Chosen by the requester, so a redelivered command creates one silence.\"},{\"name\":\"matchers\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"doc\":\"Label matchers like service=\\\"processor\\\", severity=~\\\"warning|info\\\" (=, !=, =~, !~).\"},{\"name\":\"startsAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"From when.\"},{\"name\":\"endsAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"Until when.\"},{\"name\":\"comment\",\"type\":\"string\",\"doc\":\"Why, for people.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Principal that asked.\"},{\"name\":\"requestedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the request was accepted at the edge.\"}]}";
+    export const CreateSilenceName = "tributary.monitoring.CreateSilence";
+    /**
+     * Command: mute the notifications of alerts matching every matcher between startsAt and endsAt (Alertmanager silences). Keyed by silenceId; answered with SilenceCreated or MonitoringCommandRejected.
+     */
+    export interface CreateSilence {
+        /**
+         * Chosen by the requester, so a redelivered command creates one silence.
+         */
+        silenceId: string;
+        /**
+         * Label matchers like service="processor", severity=~"warning|info" (=, !=, =~, !~).
+         */
+        matchers: string[];
+        /**
+         * From when.
+         */
+        startsAt: number;
+        /**
+         * Until when.
+         */
+        endsAt: number;
+        /**
+         * Why, for people.
+         */
+        comment: string;
+        /**
+         * Principal that asked.
+         */
+        requestedBy: string;
+        /**
+         * When the request was accepted at the edge.
+         */
+        requestedAt: number;
+    }
+    export const ExpireSilenceSchema = "{\"type\":\"record\",\"name\":\"ExpireSilence\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Command: end a silence now. Keyed by silenceId; answered with SilenceExpired or MonitoringCommandRejected.\",\"fields\":[{\"name\":\"silenceId\",\"type\":\"string\",\"doc\":\"The silence.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Principal that asked.\"},{\"name\":\"requestedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the request was accepted at the edge.\"}]}";
+    export const ExpireSilenceName = "tributary.monitoring.ExpireSilence";
+    /**
+     * Command: end a silence now. Keyed by silenceId; answered with SilenceExpired or MonitoringCommandRejected.
+     */
+    export interface ExpireSilence {
+        /**
+         * The silence.
+         */
+        silenceId: string;
+        /**
+         * Principal that asked.
+         */
+        requestedBy: string;
+        /**
+         * When the request was accepted at the edge.
+         */
+        requestedAt: number;
     }
     export const HeartbeatSchema = "{\"type\":\"record\",\"name\":\"Heartbeat\",\"namespace\":\"tributary.monitoring\",\"doc\":\"A liveness beat of a service instance; its absence is what the monitoring manager alerts on. Keyed by service.\",\"fields\":[{\"name\":\"service\",\"type\":\"string\",\"doc\":\"Service name (e.g. pipeline-manager).\"},{\"name\":\"instance\",\"type\":\"string\",\"doc\":\"Instance of the service (host:pid or pod name).\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Version of the running build, when known.\"},{\"name\":\"ready\",\"type\":\"boolean\",\"doc\":\"Whether the instance's dependencies are reachable (its /readyz answer).\"},{\"name\":\"startedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the instance started.\"},{\"name\":\"sentAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When this beat was sent.\"}]}";
     export const HeartbeatName = "tributary.monitoring.Heartbeat";
@@ -476,6 +609,122 @@ export namespace TributaryMonitoring {
          * When the sample was taken.
          */
         observedAt: number;
+    }
+    export const MonitoringCommandRejectedSchema = "{\"type\":\"record\",\"name\":\"MonitoringCommandRejected\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Event: the monitoring manager refused a command (an invalid rule file, a version conflict, an unknown alert or silence, bad matchers). Carries the command's correlation id in its headers. Published to tributary.monitoring.events, keyed by the command's subject.\",\"fields\":[{\"name\":\"command\",\"type\":\"string\",\"doc\":\"Full name of the refused command type.\"},{\"name\":\"subject\",\"type\":\"string\",\"doc\":\"What it was about: an alert id, a silence id, or alert-rules.\"},{\"name\":\"code\",\"type\":\"string\",\"doc\":\"Stable error code (TRIB_ALERT_RULES_INVALID, TRIB_VERSION_CONFLICT, TRIB_ALERT_NOT_FOUND, TRIB_SILENCE_NOT_FOUND, TRIB_ALERT_SILENCE_INVALID).\"},{\"name\":\"message\",\"type\":\"string\",\"doc\":\"Why, in words.\"},{\"name\":\"details\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"JSON text with the issues (path and message per field), when any.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Who sent the command.\"},{\"name\":\"rejectedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When it was refused.\"}]}";
+    export const MonitoringCommandRejectedName = "tributary.monitoring.MonitoringCommandRejected";
+    /**
+     * Event: the monitoring manager refused a command (an invalid rule file, a version conflict, an unknown alert or silence, bad matchers). Carries the command's correlation id in its headers. Published to tributary.monitoring.events, keyed by the command's subject.
+     */
+    export interface MonitoringCommandRejected {
+        /**
+         * Full name of the refused command type.
+         */
+        command: string;
+        /**
+         * What it was about: an alert id, a silence id, or alert-rules.
+         */
+        subject: string;
+        /**
+         * Stable error code (TRIB_ALERT_RULES_INVALID, TRIB_VERSION_CONFLICT, TRIB_ALERT_NOT_FOUND, TRIB_SILENCE_NOT_FOUND, TRIB_ALERT_SILENCE_INVALID).
+         */
+        code: string;
+        /**
+         * Why, in words.
+         */
+        message: string;
+        /**
+         * JSON text with the issues (path and message per field), when any.
+         *
+         * Default: null
+         */
+        details: null | string;
+        /**
+         * Who sent the command.
+         */
+        requestedBy: string;
+        /**
+         * When it was refused.
+         */
+        rejectedAt: number;
+    }
+    export const PutAlertRulesSchema = "{\"type\":\"record\",\"name\":\"PutAlertRules\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Command: replace the alert rule file (rules, inhibit rules, routes, receivers; docs/alerting.md). Keyed by the constant alert-rules; answered with AlertRulesChanged or MonitoringCommandRejected.\",\"fields\":[{\"name\":\"rules\",\"type\":\"string\",\"doc\":\"The rule file, YAML or JSON.\"},{\"name\":\"expectedVersion\",\"type\":[\"null\",\"long\"],\"default\":null,\"doc\":\"The version it replaces (optimistic concurrency); null to replace whatever is current.\"},{\"name\":\"requestedBy\",\"type\":\"string\",\"doc\":\"Principal that asked.\"},{\"name\":\"requestedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the request was accepted at the edge.\"}]}";
+    export const PutAlertRulesName = "tributary.monitoring.PutAlertRules";
+    /**
+     * Command: replace the alert rule file (rules, inhibit rules, routes, receivers; docs/alerting.md). Keyed by the constant alert-rules; answered with AlertRulesChanged or MonitoringCommandRejected.
+     */
+    export interface PutAlertRules {
+        /**
+         * The rule file, YAML or JSON.
+         */
+        rules: string;
+        /**
+         * The version it replaces (optimistic concurrency); null to replace whatever is current.
+         *
+         * Default: null
+         */
+        expectedVersion: null | number;
+        /**
+         * Principal that asked.
+         */
+        requestedBy: string;
+        /**
+         * When the request was accepted at the edge.
+         */
+        requestedAt: number;
+    }
+    export const SilenceCreatedSchema = "{\"type\":\"record\",\"name\":\"SilenceCreated\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Event: a silence was created. Published to tributary.monitoring.events, keyed by silenceId.\",\"fields\":[{\"name\":\"silenceId\",\"type\":\"string\",\"doc\":\"The silence.\"},{\"name\":\"matchers\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"doc\":\"Its label matchers.\"},{\"name\":\"startsAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"From when.\"},{\"name\":\"endsAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"Until when.\"},{\"name\":\"comment\",\"type\":\"string\",\"doc\":\"Why.\"},{\"name\":\"createdBy\",\"type\":\"string\",\"doc\":\"Who.\"},{\"name\":\"createdAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When.\"}]}";
+    export const SilenceCreatedName = "tributary.monitoring.SilenceCreated";
+    /**
+     * Event: a silence was created. Published to tributary.monitoring.events, keyed by silenceId.
+     */
+    export interface SilenceCreated {
+        /**
+         * The silence.
+         */
+        silenceId: string;
+        /**
+         * Its label matchers.
+         */
+        matchers: string[];
+        /**
+         * From when.
+         */
+        startsAt: number;
+        /**
+         * Until when.
+         */
+        endsAt: number;
+        /**
+         * Why.
+         */
+        comment: string;
+        /**
+         * Who.
+         */
+        createdBy: string;
+        /**
+         * When.
+         */
+        createdAt: number;
+    }
+    export const SilenceExpiredSchema = "{\"type\":\"record\",\"name\":\"SilenceExpired\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Event: a silence was ended by a person before its end. Published to tributary.monitoring.events, keyed by silenceId.\",\"fields\":[{\"name\":\"silenceId\",\"type\":\"string\",\"doc\":\"The silence.\"},{\"name\":\"expiredBy\",\"type\":\"string\",\"doc\":\"Who.\"},{\"name\":\"expiredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When.\"}]}";
+    export const SilenceExpiredName = "tributary.monitoring.SilenceExpired";
+    /**
+     * Event: a silence was ended by a person before its end. Published to tributary.monitoring.events, keyed by silenceId.
+     */
+    export interface SilenceExpired {
+        /**
+         * The silence.
+         */
+        silenceId: string;
+        /**
+         * Who.
+         */
+        expiredBy: string;
+        /**
+         * When.
+         */
+        expiredAt: number;
     }
 }
 
@@ -2127,8 +2376,11 @@ export namespace TributaryStaging {
 }
 
 // Flat names for every named type above (the namespaced declarations come from avro-ts).
+export type AcknowledgeAlert = TributaryMonitoring.AcknowledgeAlert;
 export type AcknowledgeQualityIssue = TributaryQuality.AcknowledgeQualityIssue;
 export type AddQualityIssueNote = TributaryQuality.AddQualityIssueNote;
+export type AlertAcknowledged = TributaryMonitoring.AlertAcknowledged;
+export type AlertRulesChanged = TributaryMonitoring.AlertRulesChanged;
 export type AlertSeverity = TributaryMonitoring.AlertSeverity;
 export type AlertState = TributaryMonitoring.AlertState;
 export type AlertStateChanged = TributaryMonitoring.AlertStateChanged;
@@ -2137,9 +2389,11 @@ export type AnomalyKind = TributaryMonitoring.AnomalyKind;
 export type CommandRejected = TributaryPipeline.CommandRejected;
 export type ComponentHealthChanged = TributaryMonitoring.ComponentHealthChanged;
 export type CreatePipeline = TributaryPipeline.CreatePipeline;
+export type CreateSilence = TributaryMonitoring.CreateSilence;
 export type DataStage = TributaryPipeline.DataStage;
 export type DeletePipeline = TributaryPipeline.DeletePipeline;
 export type ExpectationResult = TributaryQuality.ExpectationResult;
+export type ExpireSilence = TributaryMonitoring.ExpireSilence;
 export type FieldProfile = TributaryStaging.FieldProfile;
 export type FieldQualityCounts = TributaryQuality.FieldQualityCounts;
 export type FreshnessCounts = TributaryQuality.FreshnessCounts;
@@ -2151,11 +2405,13 @@ export type MetricAnomalyDetected = TributaryMonitoring.MetricAnomalyDetected;
 export type MetricAnomalyResolved = TributaryMonitoring.MetricAnomalyResolved;
 export type MetricKind = TributaryMonitoring.MetricKind;
 export type MetricSnapshot = TributaryMonitoring.MetricSnapshot;
+export type MonitoringCommandRejected = TributaryMonitoring.MonitoringCommandRejected;
 export type PipelineCreated = TributaryPipeline.PipelineCreated;
 export type PipelineDefinition = TributaryPipeline.PipelineDefinition;
 export type PipelineDeleted = TributaryPipeline.PipelineDeleted;
 export type PipelineUpdated = TributaryPipeline.PipelineUpdated;
 export type ProcessorAnnounced = TributaryPipeline.ProcessorAnnounced;
+export type PutAlertRules = TributaryMonitoring.PutAlertRules;
 export type QualityIssueAcknowledged = TributaryQuality.QualityIssueAcknowledged;
 export type QualityIssueNoteAdded = TributaryQuality.QualityIssueNoteAdded;
 export type QualityIssueOpened = TributaryQuality.QualityIssueOpened;
@@ -2182,6 +2438,8 @@ export type RunMode = TributaryPipeline.RunMode;
 export type RunProgress = TributaryPipeline.RunProgress;
 export type RunStarted = TributaryPipeline.RunStarted;
 export type RunStopped = TributaryPipeline.RunStopped;
+export type SilenceCreated = TributaryMonitoring.SilenceCreated;
+export type SilenceExpired = TributaryMonitoring.SilenceExpired;
 export type StageCounts = TributaryPipeline.StageCounts;
 export type StagingBatchCompleted = TributaryStaging.StagingBatchCompleted;
 export type StartPipeline = TributaryPipeline.StartPipeline;
@@ -2196,12 +2454,21 @@ export type UpdatePipeline = TributaryPipeline.UpdatePipeline;
 export interface EventTypes {
   'tributary.analytics.AnalyticsResult': AnalyticsResult;
   'tributary.insight.InsightGenerated': InsightGenerated;
+  'tributary.monitoring.AcknowledgeAlert': AcknowledgeAlert;
+  'tributary.monitoring.AlertAcknowledged': AlertAcknowledged;
+  'tributary.monitoring.AlertRulesChanged': AlertRulesChanged;
   'tributary.monitoring.AlertStateChanged': AlertStateChanged;
   'tributary.monitoring.ComponentHealthChanged': ComponentHealthChanged;
+  'tributary.monitoring.CreateSilence': CreateSilence;
+  'tributary.monitoring.ExpireSilence': ExpireSilence;
   'tributary.monitoring.Heartbeat': Heartbeat;
   'tributary.monitoring.MetricAnomalyDetected': MetricAnomalyDetected;
   'tributary.monitoring.MetricAnomalyResolved': MetricAnomalyResolved;
   'tributary.monitoring.MetricSnapshot': MetricSnapshot;
+  'tributary.monitoring.MonitoringCommandRejected': MonitoringCommandRejected;
+  'tributary.monitoring.PutAlertRules': PutAlertRules;
+  'tributary.monitoring.SilenceCreated': SilenceCreated;
+  'tributary.monitoring.SilenceExpired': SilenceExpired;
   'tributary.pipeline.CommandRejected': CommandRejected;
   'tributary.pipeline.CreatePipeline': CreatePipeline;
   'tributary.pipeline.DeletePipeline': DeletePipeline;
@@ -2245,12 +2512,21 @@ export type EventTypeName = keyof EventTypes;
 export const EVENT_TYPE_NAMES: readonly EventTypeName[] = [
   'tributary.analytics.AnalyticsResult',
   'tributary.insight.InsightGenerated',
+  'tributary.monitoring.AcknowledgeAlert',
+  'tributary.monitoring.AlertAcknowledged',
+  'tributary.monitoring.AlertRulesChanged',
   'tributary.monitoring.AlertStateChanged',
   'tributary.monitoring.ComponentHealthChanged',
+  'tributary.monitoring.CreateSilence',
+  'tributary.monitoring.ExpireSilence',
   'tributary.monitoring.Heartbeat',
   'tributary.monitoring.MetricAnomalyDetected',
   'tributary.monitoring.MetricAnomalyResolved',
   'tributary.monitoring.MetricSnapshot',
+  'tributary.monitoring.MonitoringCommandRejected',
+  'tributary.monitoring.PutAlertRules',
+  'tributary.monitoring.SilenceCreated',
+  'tributary.monitoring.SilenceExpired',
   'tributary.pipeline.CommandRejected',
   'tributary.pipeline.CreatePipeline',
   'tributary.pipeline.DeletePipeline',
@@ -2291,12 +2567,21 @@ export const EVENT_TYPE_NAMES: readonly EventTypeName[] = [
 export const eventSchemas: { readonly [T in EventTypeName]: AvroRecordSchema } = {
   'tributary.analytics.AnalyticsResult': JSON.parse(TributaryAnalytics.AnalyticsResultSchema) as AvroRecordSchema,
   'tributary.insight.InsightGenerated': JSON.parse(TributaryInsight.InsightGeneratedSchema) as AvroRecordSchema,
+  'tributary.monitoring.AcknowledgeAlert': JSON.parse(TributaryMonitoring.AcknowledgeAlertSchema) as AvroRecordSchema,
+  'tributary.monitoring.AlertAcknowledged': JSON.parse(TributaryMonitoring.AlertAcknowledgedSchema) as AvroRecordSchema,
+  'tributary.monitoring.AlertRulesChanged': JSON.parse(TributaryMonitoring.AlertRulesChangedSchema) as AvroRecordSchema,
   'tributary.monitoring.AlertStateChanged': JSON.parse(TributaryMonitoring.AlertStateChangedSchema) as AvroRecordSchema,
   'tributary.monitoring.ComponentHealthChanged': JSON.parse(TributaryMonitoring.ComponentHealthChangedSchema) as AvroRecordSchema,
+  'tributary.monitoring.CreateSilence': JSON.parse(TributaryMonitoring.CreateSilenceSchema) as AvroRecordSchema,
+  'tributary.monitoring.ExpireSilence': JSON.parse(TributaryMonitoring.ExpireSilenceSchema) as AvroRecordSchema,
   'tributary.monitoring.Heartbeat': JSON.parse(TributaryMonitoring.HeartbeatSchema) as AvroRecordSchema,
   'tributary.monitoring.MetricAnomalyDetected': JSON.parse(TributaryMonitoring.MetricAnomalyDetectedSchema) as AvroRecordSchema,
   'tributary.monitoring.MetricAnomalyResolved': JSON.parse(TributaryMonitoring.MetricAnomalyResolvedSchema) as AvroRecordSchema,
   'tributary.monitoring.MetricSnapshot': JSON.parse(TributaryMonitoring.MetricSnapshotSchema) as AvroRecordSchema,
+  'tributary.monitoring.MonitoringCommandRejected': JSON.parse(TributaryMonitoring.MonitoringCommandRejectedSchema) as AvroRecordSchema,
+  'tributary.monitoring.PutAlertRules': JSON.parse(TributaryMonitoring.PutAlertRulesSchema) as AvroRecordSchema,
+  'tributary.monitoring.SilenceCreated': JSON.parse(TributaryMonitoring.SilenceCreatedSchema) as AvroRecordSchema,
+  'tributary.monitoring.SilenceExpired': JSON.parse(TributaryMonitoring.SilenceExpiredSchema) as AvroRecordSchema,
   'tributary.pipeline.CommandRejected': JSON.parse(TributaryPipeline.CommandRejectedSchema) as AvroRecordSchema,
   'tributary.pipeline.CreatePipeline': JSON.parse(TributaryPipeline.CreatePipelineSchema) as AvroRecordSchema,
   'tributary.pipeline.DeletePipeline': JSON.parse(TributaryPipeline.DeletePipelineSchema) as AvroRecordSchema,
