@@ -49,6 +49,12 @@ export function createAlerting(deps: AlertingDeps) {
       evaluator.observeAnomaly({ metric: a.metric, labels: { ...a.labels, service: a.service }, value: t.kind === 'opened' ? a.evidence.value : (a.resolvedValue ?? a.worstValue), score, time: t.kind === 'opened' ? a.detectedAt : (a.resolvedAt ?? a.lastBadAt) });
     },
 
+    /** A new rule file in force: rules, inhibitions, routes and receivers. */
+    setConfig(config: AlertingConfig, now: number): void {
+      evaluator.setRules(config.rules);
+      dispatcher.setConfig(config, now);
+    },
+
     /** Evaluates the rules at `now`, publishes the transitions, and starts a delivery round if none runs. */
     async tick(now: number): Promise<void> {
       for (const change of evaluator.evaluate(now)) {

@@ -14,6 +14,7 @@ import type { Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
 import type { AlertingConfig } from '@tributary/alerting';
 import { type Alerting, createAlerting } from './alerts.js';
+import { type AlertControl, createAlertControl } from './control/alert-control.js';
 import { anomalyEvent } from './anomalies.js';
 import { HealthBoard } from './health/board.js';
 import type { HealthStatus, HealthTransition, SystemHealth } from './health/types.js';
@@ -48,6 +49,8 @@ export interface MonitoringManager {
   baselines(): BaselineBookHealth;
   /** The alert rules at work, when configured. */
   readonly alerting: Alerting | undefined;
+  /** Rule files, silences and acknowledgements from Kafka, when alerting is configured. */
+  readonly control: AlertControl | undefined;
   readonly book: BaselineBook;
   close(): Promise<void>;
 }
@@ -73,6 +76,20 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
   const admin: Admin = deps.kafka.admin();
   const alerting = deps.alerting
     ? createAlerting({ config: deps.alerting.config, allowedDestinations: deps.alerting.allowedDestinations, publisher, alertsTopic: topics.alerts, logger })
+    : undefined;
+  const control = alerting
+    ? createAlertControl({
+        kafka: deps.kafka,
+        codec,
+        publisher,
+        topicPrefix: deps.topicPrefix,
+        alerting,
+        allowedDestinations: deps.alerting!.allowedDestinations,
+        logger,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
+        sessionTimeoutMs: options.sessionTimeoutMs,
+        clock,
+      })
     : undefined;
   /** The store's health as last published (`redis` component of this instance). */
   let redisStatus: HealthStatus | null = null;
@@ -199,6 +216,8 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
       startedAt = clock();
       await admin.connect();
       await restore();
+      // Rule files, silences and acknowledgements in place before the first sample is judged.
+      await control?.start();
       await runner.start();
       started = true;
       ticker = setInterval(() => {
@@ -211,12 +230,13 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
     },
 
     get ready() {
-      return started && !closed && runner.joined;
+      return started && !closed && runner.joined && (control?.ready ?? true);
     },
 
     health: () => board.view(clock()),
     baselines: () => book.health(),
     alerting,
+    control,
 
     async close() {
       if (closed) return;
@@ -225,6 +245,7 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
       clearInterval(lagTimer);
       await ticking;
       await runner.close();
+      await control?.close();
       await alerting?.close();
       await book.flush().catch((err: unknown) => logger.warn({ err }, 'baselines not written at shutdown; the next start replays the topic'));
       await publisher.close();

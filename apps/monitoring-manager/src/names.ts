@@ -8,7 +8,19 @@ export const MonitoringEventNames = {
   anomalyDetected: 'tributary.monitoring.MetricAnomalyDetected',
   anomalyResolved: 'tributary.monitoring.MetricAnomalyResolved',
   alertStateChanged: 'tributary.monitoring.AlertStateChanged',
+  acknowledgeAlert: 'tributary.monitoring.AcknowledgeAlert',
+  createSilence: 'tributary.monitoring.CreateSilence',
+  expireSilence: 'tributary.monitoring.ExpireSilence',
+  putAlertRules: 'tributary.monitoring.PutAlertRules',
+  alertAcknowledged: 'tributary.monitoring.AlertAcknowledged',
+  silenceCreated: 'tributary.monitoring.SilenceCreated',
+  silenceExpired: 'tributary.monitoring.SilenceExpired',
+  alertRulesChanged: 'tributary.monitoring.AlertRulesChanged',
+  commandRejected: 'tributary.monitoring.MonitoringCommandRejected',
 } as const;
+
+/** Key of the alert rule file's commands and events: one subject, one partition, in order. */
+export const ALERT_RULES_KEY = 'alert-rules';
 
 export function monitoringTopics(prefix: string) {
   const catalog = controlTopicCatalog({ prefix });
@@ -19,8 +31,14 @@ export function monitoringTopics(prefix: string) {
     events: catalog.events.monitoring.name,
     /** Alert transitions (the alert history). */
     alerts: catalog.monitoringAlerts.name,
+    /** Acknowledgements, silences and alert rule files, with their priority bands. */
+    commands: catalog.commands.monitoring.name,
+    commandBands: catalog.commands.monitoring.priorityBands,
   };
 }
 
 /** The monitoring managers' consumer group on `<prefix>.monitoring.metrics`: the services' series split between instances. */
 export const monitoringGroupId = (prefix: string) => `${prefix}-monitoring`;
+
+/** Their group on `<prefix>.monitoring.commands`: each command is judged by one instance. */
+export const monitoringCommandsGroupId = (prefix: string) => `${prefix}-monitoring-commands`;

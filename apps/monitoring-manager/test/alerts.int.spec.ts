@@ -4,7 +4,8 @@ import { parseAlertingConfig } from '@tributary/alerting';
 import { uniqueName, waitFor } from '@tributary/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import { createMonitoringManager } from '../src/manager.js';
+import { createMonitoringManager, type MonitoringManager } from '../src/manager.js';
+import { MonitoringEventNames } from '../src/names.js';
 import { fastRedis, Stack } from './helpers.js';
 
 interface Received {
@@ -135,6 +136,102 @@ receivers:
       expect(hook.received.filter((r) => r.body.groupLabels.alertname === 'ServiceDown').map((r) => r.status)).to.deep.equal([200]);
     } finally {
       await manager.close();
+    }
+  });
+
+  it('changes alert rules, silences and acknowledgements through commands: invalid files and version conflicts refused, every instance applies them, a restart keeps them', async function () {
+    this.timeout(120_000);
+    const service = uniqueName('ctl').toLowerCase();
+    const rulesAbove = (value: number) => `
+groups:
+  - name: control
+    rules:
+      - name: QueueDeep
+        kind: threshold
+        series: { metric: tributary_test_queue_depth, matchers: ['service="${service}"'] }
+        threshold: { op: '>', value: ${value} }
+        for: 0s
+        severity: warning
+route:
+  receiver: log
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: log
+    log_configs: [{ level: info }]
+`;
+    const start = async (): Promise<MonitoringManager> => {
+      const manager = createMonitoringManager({
+        kafka: stack.kafka,
+        registry: stack.registry,
+        redis,
+        topicPrefix: stack.prefix,
+        instanceId: uniqueName('mm-control'),
+        logger: stack.logger,
+        options: { tickMs: 200, sessionTimeoutMs: 10_000 },
+        alerting: { config: parseAlertingConfig(rulesAbove(100), { allowedDestinations: [] }), allowedDestinations: [] },
+      });
+      await manager.start();
+      await waitFor(() => manager.ready, { what: 'the manager to join' });
+      return manager;
+    };
+    const command = (type: string, key: string, value: Record<string, unknown>) =>
+      stack.publisher.publish(stack.topics.commands, `tributary.monitoring.${type}`, { ...value, requestedBy: 'ana', requestedAt: Date.now() }, { key, priority: 'normal' });
+    const depth = (value: number) => ({ service, instance: `${service}-0`, metric: 'tributary_test_queue_depth', kind: 'gauge', labels: {}, value, count: null, buckets: [], observedAt: Date.now() });
+
+    const first = await start();
+    const events = await stack.read(stack.topics.events);
+    const alerts = await stack.read(stack.topics.alerts);
+    const of = (type: string) => events.filter((e) => e.type === `tributary.monitoring.${type}`).map((e) => e.value);
+    const firing = () => alerts.filter((a) => a.value.alertName === 'QueueDeep' && (a.value.labels as Record<string, string>).service === service && a.value.state === 'firing');
+
+    await command('PutAlertRules', 'alert-rules', { rules: 'groups: [{ name: x, rules: [{ name: Bad, kind: threshold }] }]', expectedVersion: null });
+    await command('PutAlertRules', 'alert-rules', { rules: rulesAbove(1000), expectedVersion: 0 });
+    await command('PutAlertRules', 'alert-rules', { rules: rulesAbove(5), expectedVersion: 0 });
+    await waitFor(() => of('MonitoringCommandRejected').length >= 2 && of('AlertRulesChanged').length >= 1, { what: 'the rule commands answered' });
+    const rejected = of('MonitoringCommandRejected');
+    expect(rejected.map((r) => r.code)).to.deep.equal(['TRIB_ALERT_RULES_INVALID', 'TRIB_VERSION_CONFLICT']);
+    expect((JSON.parse(String(rejected[0]!.details)) as { issues: unknown[] }).issues.length).to.be.greaterThan(0);
+    expect(of('AlertRulesChanged').map((c) => [c.version, c.ruleNames, c.changedBy])).to.deep.equal([[1, ['QueueDeep'], 'ana']]);
+    await waitFor(() => first.control?.rulesVersion === 1, { what: 'version 1 in force' });
+
+    // Judged by the new threshold: 500 no longer alerts, 5,000 does.
+    for (let i = 0; i < 6; i++) {
+      await stack.snapshots([depth(500)]);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(firing()).to.deep.equal([]);
+    await stack.snapshots([depth(5_000)]);
+    const alertId = String((await waitFor(() => firing()[0], { what: 'QueueDeep firing above 1,000' })).value.alertId);
+
+    await command('AcknowledgeAlert', alertId, { alertId, note: 'on it' });
+    await command('CreateSilence', 'silence-1', { silenceId: 'silence-1', matchers: [`service="${service}"`], startsAt: Date.now(), endsAt: Date.now() + 3_600_000, comment: 'maintenance' });
+    await command('CreateSilence', 'silence-2', { silenceId: 'silence-2', matchers: ['service=~".*"'], startsAt: Date.now(), endsAt: Date.now() + 3_600_000, comment: 'mute everything' });
+    await command('ExpireSilence', 'nope', { silenceId: 'nope' });
+    await waitFor(() => of('MonitoringCommandRejected').length >= 4 && of('SilenceCreated').length >= 1 && of('AlertAcknowledged').length >= 1, { what: 'the other commands answered' });
+    // Different subjects are in different partitions: answered in any order.
+    expect(of('MonitoringCommandRejected').slice(2).map((r) => [r.subject, r.code]).sort()).to.deep.equal([
+      ['nope', 'TRIB_SILENCE_NOT_FOUND'],
+      ['silence-2', 'TRIB_ALERT_SILENCE_INVALID'],
+    ]);
+    const status = () => first.alerting!.dispatcher.alerts(Date.now()).find((a) => a.fingerprint === alertId);
+    await waitFor(() => status()?.acknowledgement?.by === 'ana' && status()?.silencedBy.includes('silence-1'), { what: 'acknowledgement and silence applied' });
+    expect(status()?.acknowledgement?.note).to.equal('on it');
+
+    // A restart reads them back from Kafka.
+    await first.close();
+    const second = await start();
+    try {
+      expect(second.control?.rulesVersion).to.equal(1);
+      expect(second.alerting!.dispatcher.silences.list(Date.now()).map((x) => [x.id, x.state])).to.deep.equal([['silence-1', 'active']]);
+      await command('ExpireSilence', 'silence-1', { silenceId: 'silence-1' });
+      await waitFor(() => of('SilenceExpired').length >= 1, { what: 'the silence expired' });
+      await waitFor(() => second.alerting!.dispatcher.silences.get('silence-1', Date.now())?.state === 'expired', { what: 'expiry applied' });
+      expect(events.filter((e) => e.type === MonitoringEventNames.silenceExpired).map((e) => e.key)).to.deep.equal(['silence-1']);
+    } finally {
+      await second.close();
     }
   });
 });

@@ -1,11 +1,10 @@
-import { type BrokerLogger, createPublisher, type MessagingMetricsPort, type Publisher } from '@tributary/broker';
+import { type BrokerLogger, createPublisher, createTopicFollower, type MessagingMetricsPort, type Publisher } from '@tributary/broker';
 import type { PipelineSource } from '@tributary/pipeline-state';
 import { createEventCodec, type SchemaRegistryPort, untypedCodec } from '@tributary/schemas';
 import type { Kafka } from 'kafkajs';
 import { createQualityRunner, type QualityRunner } from './checking/runner.js';
 import { qualityEventsTopic, qualityTrackerGroupId } from './checking/topics.js';
 import { createQualityCommandConsumer } from './commands.js';
-import { createTopicFollower } from './events/follower.js';
 import { createIssueCommandHandlers } from './issues/commands.js';
 import { type QualityManagerOptions, resolveQualityManagerOptions } from './options.js';
 import { createQuarantineRedriver, type RedriveOptions, resolveRedriveOptions } from './redrive/index.js';

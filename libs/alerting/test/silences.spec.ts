@@ -43,6 +43,15 @@ describe('SilenceStore', () => {
     expect(attempt(() => silences.expire('nope', T0)).code).to.equal('TRIB_ALERT_NOT_FOUND');
   });
 
+  it('takes the id of a silence created elsewhere, and creating it again changes nothing', () => {
+    const silences = store();
+    const first = silences.create({ ...base, id: 'from-a-command' }, T0);
+    expect(first.id).to.equal('from-a-command');
+    const again = silences.create({ ...base, id: 'from-a-command', comment: 'another comment' }, T0 + MINUTE);
+    expect(again).to.deep.equal({ ...first });
+    expect(silences.list(T0 + MINUTE)).to.have.length(1);
+  });
+
   it('refuses malformed silences, naming each field', () => {
     const silences = store();
     const issues = (input: object) => {

@@ -19,7 +19,11 @@ export type BrokerErrorCode =
   /** `publish` after `close()`. */
   | 'TRIB_PUBLISHER_CLOSED'
   /** Reading a slice of a topic failed (the consumer crashed, or its offsets could not be read). */
-  | 'TRIB_TOPIC_READ_FAILED';
+  | 'TRIB_TOPIC_READ_FAILED'
+  /** A topic follower was closed while something waited on it. */
+  | 'TRIB_FOLLOWER_CLOSED'
+  /** A topic follower did not read up to the topic's end in time. Retriable. */
+  | 'TRIB_FOLLOWER_BEHIND';
 
 export class BrokerError extends Error {
   readonly retriable: boolean;

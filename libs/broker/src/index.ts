@@ -67,3 +67,5 @@ export { readTopicSlice } from './topic-slice/index.js';
 export type { SliceEnd, SliceMessage, SliceVerdict, TopicSliceOptions, TopicSliceResult } from './topic-slice/index.js';
 export { createMonitoringSink, MonitoringEventNames } from './monitoring/index.js';
 export type { MonitoringSink, MonitoringSinkDeps } from './monitoring/index.js';
+export { createTopicFollower } from './topic-follower/index.js';
+export type { FollowerListener, TopicFollower, TopicFollowerDeps } from './topic-follower/index.js';

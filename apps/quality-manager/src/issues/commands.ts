@@ -1,4 +1,4 @@
-import type { BrokerLogger, ConsumedEvent, EventHandlers, Publisher } from '@tributary/broker';
+import type { BrokerLogger, ConsumedEvent, EventHandlers, Publisher, TopicFollower } from '@tributary/broker';
 import type {
   AcknowledgeQualityIssue,
   AddQualityIssueNote,
@@ -8,7 +8,6 @@ import type {
   QualityIssueResolved,
   ResolveQualityIssue,
 } from '@tributary/schemas';
-import type { TopicFollower } from '../events/follower.js';
 import { IssueEventNames, IssueRejections, MAX_ISSUE_NOTE_LENGTH } from './names.js';
 import { IssueLedgerState, type IssueStanding } from './state.js';
 

@@ -1,6 +1,5 @@
-import type { BrokerLogger } from '@tributary/broker';
+import type { BrokerLogger, TopicFollower } from '@tributary/broker';
 import type { QuarantineRedriveStarted } from '@tributary/schemas';
-import type { TopicFollower } from '../events/follower.js';
 import { RedriveLedgerState } from './ledger-state.js';
 import { RedriveEventNames } from './names.js';
 import { type OffsetRange, type Redrive, redriveKey } from './types.js';

@@ -1,9 +1,8 @@
-import { type BrokerLogger, type ConsumedEvent, type EventHandlers, type MessagingMetricsPort, type Publisher } from '@tributary/broker';
+import { type BrokerLogger, type ConsumedEvent, type EventHandlers, type MessagingMetricsPort, type Publisher, type TopicFollower } from '@tributary/broker';
 import type { PipelineSource, PipelineVersion } from '@tributary/pipeline-state';
 import type { RedriveQuarantine, SchemaRegistryPort } from '@tributary/schemas';
 import type { Admin, Kafka } from 'kafkajs';
 import { qualityControlTopics, qualityTopics } from '../checking/topics.js';
-import type { TopicFollower } from '../events/follower.js';
 import type { QualityManagerOptions } from '../options.js';
 import { createRedriveCommandHandler } from './commands.js';
 import { createRedriveLedger } from './ledger.js';

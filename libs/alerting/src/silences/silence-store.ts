@@ -7,6 +7,7 @@ import type { Silence, SilenceInput, SilenceState, SilenceView } from './types.j
 
 const matcherObject = z.strictObject({ name: z.string(), type: z.enum(['=', '!=', '=~', '!~']), value: z.string().max(2048) });
 const inputSchema = z.strictObject({
+  id: z.string().trim().min(1).max(200).optional(),
   matchers: z.array(z.union([z.string().max(2048), matcherObject])).min(1, 'at least one matcher is required').max(100),
   startsAt: z.number().finite().optional(),
   endsAt: z.number().finite(),
@@ -62,11 +63,16 @@ export class SilenceStore {
     return compiled;
   }
 
-  /** Throws TRIB_ALERT_SILENCE_INVALID naming each offending field. */
+  /**
+   * Throws TRIB_ALERT_SILENCE_INVALID naming each offending field. With an `id` already known, returns
+   * that silence unchanged: creating the same silence again (a redelivered command) is harmless.
+   */
   create(input: SilenceInput, now: number): SilenceView {
     const parsed = inputSchema.safeParse(input);
     if (!parsed.success) throw invalid('TRIB_ALERT_SILENCE_INVALID', 'silence', zodIssues(parsed.error));
     const { matchers, endsAt, createdBy, comment } = parsed.data;
+    const known = parsed.data.id === undefined ? undefined : this.get(parsed.data.id, now);
+    if (known) return known;
     const startsAt = parsed.data.startsAt ?? now;
     const issues: AlertingIssue[] = [];
     const compiled = this.#compile(matchers, issues);
@@ -81,7 +87,7 @@ export class SilenceStore {
       throw invalid('TRIB_ALERT_SILENCE_INVALID', 'silence', [{ path: '', message: `there are already ${this.#options.maxSilences} silences` }]);
     }
     const silence: Silence = {
-      id: this.#options.newId(),
+      id: parsed.data.id ?? this.#options.newId(),
       matchers: compiled.map(({ name, type, value }) => ({ name, type, value })),
       startsAt,
       endsAt,

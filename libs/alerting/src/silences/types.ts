@@ -19,6 +19,8 @@ export interface SilenceView extends Silence {
 }
 
 export interface SilenceInput {
+  /** Default: a new id (`newId`). Given by the caller when the silence was created elsewhere (a command). */
+  readonly id?: string;
   /** At least one; together they must not match an alert without labels (that would silence everything). */
   readonly matchers: readonly MatcherInput[];
   /** Default: now. */

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type BrokerLogger, type EventCodecPort, Headers, headersToStrings, isRetriable } from '@tributary/broker';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { QualityEventsError } from '../errors.js';
+import { BrokerError } from '../errors.js';
+import { Headers, headersToStrings } from '../headers.js';
+import type { BrokerLogger } from '../logger.js';
+import type { EventCodecPort } from '../ports.js';
+import { isRetriable } from '../retry/index.js';
 
 const DECODE_FIRST_DELAY_MS = 200;
 const DECODE_MAX_DELAY_MS = 5000;
@@ -30,7 +33,7 @@ export interface TopicFollower {
   start(): Promise<void>;
   /**
    * Resolves once every message committed before the call has been applied (the topic's end offsets,
-   * read now, reached). Rejects with a retriable QualityEventsError after `timeoutMs`.
+   * read now, reached). Rejects with a retriable BrokerError TRIB_FOLLOWER_BEHIND after `timeoutMs`.
    */
   catchUp(timeoutMs: number): Promise<void>;
   readonly caughtUp: boolean;
@@ -100,7 +103,7 @@ export function createTopicFollower(deps: TopicFollowerDeps): TopicFollower {
   }
 
   async function catchUp(timeoutMs: number): Promise<void> {
-    if (closed) throw new QualityEventsError('TRIB_QUALITY_EVENTS_CLOSED', `the follower of ${topic} is closed`, false);
+    if (closed) throw new BrokerError('TRIB_FOLLOWER_CLOSED', `the follower of ${topic} is closed`);
     const targets = new Map<number, bigint>();
     // Read committed: `high` is the last stable offset, so everything below it is decided.
     for (const p of await admin.fetchTopicOffsets(topic)) {
@@ -116,7 +119,7 @@ export function createTopicFollower(deps: TopicFollowerDeps): TopicFollower {
         waiters.add(waiter);
         timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new QualityEventsError('TRIB_QUALITY_EVENTS_BEHIND', `${topic} was not read up to its end within ${timeoutMs} ms`, true));
+          reject(new BrokerError('TRIB_FOLLOWER_BEHIND', `${topic} was not read up to its end within ${timeoutMs} ms`, { retriable: true }));
         }, timeoutMs);
       });
     } finally {
@@ -167,7 +170,7 @@ export function createTopicFollower(deps: TopicFollowerDeps): TopicFollower {
     async close() {
       if (closed) return;
       closed = true;
-      for (const w of waiters) w.reject(new QualityEventsError('TRIB_QUALITY_EVENTS_CLOSED', `the follower of ${topic} closed`, false));
+      for (const w of waiters) w.reject(new BrokerError('TRIB_FOLLOWER_CLOSED', `the follower of ${topic} closed`));
       waiters.clear();
       await consumer.disconnect().catch((err: unknown) => logger.warn({ err }, 'consumer did not disconnect cleanly'));
       try {

@@ -1,0 +1,2 @@
+export { createTopicFollower } from './follower.js';
+export type { FollowerListener, TopicFollower, TopicFollowerDeps } from './follower.js';
