@@ -8,6 +8,11 @@
  * measures to `.validated` instead (goal ≥ 0.4×). Without it the quality manager does not run, so it
  * takes no CPU from the stages measured.
  *
+ * `npm run bench:pipeline -- --metrics-cost` measures what metric snapshots cost instead: the same
+ * pipeline with every service publishing its metrics and a heartbeat every second (15× the default
+ * rate) vs with reporting off (TRIBUTARY_METRICS_INTERVAL_MS=0), alternating off/on twice. Goal: on at
+ * most 5% slower than off.
+ *
  * BENCH_RECORDS (default 1,000,000). Both sides use 6 partitions, the default of a pipeline's data topics.
  */
 import os from 'node:os';
@@ -23,6 +28,7 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PARTITIONS = 6;
 const BATCH = 2_000;
 const WITH_QUALITY = process.argv.includes('--quality');
+const METRICS_COST = process.argv.includes('--metrics-cost');
 const GOAL = WITH_QUALITY ? 0.4 : 0.5;
 
 const DEFINITION = `
@@ -163,40 +169,80 @@ function quantile(values: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** The platform's pipeline services on a prefix of their own, the bench pipeline running: records through it. */
+async function tributaryRun(kafka: Kafka, env: Record<string, string>): Promise<Result> {
+  const prefix = uniqueName('benchpl');
+  const last = WITH_QUALITY ? 'validated' : 'processed';
+  const platform = await startPlatform({
+    topicPrefix: prefix,
+    ports: { cpm: 17080, 'pipeline-manager': 17091, 'staging-manager': 17092, processor: 17093, 'quality-manager': 17094 },
+    services: ['pipeline-manager', 'staging-manager', 'processor', ...(WITH_QUALITY ? (['quality-manager'] as const) : []), 'cpm'],
+    logDir: `tmp/bench-logs/${prefix}`,
+    env,
+    log: (line) => console.log(`  ${line}`),
+  });
+  try {
+    const admin = cpmClient(platform.cpmUrl, platform.apiKeys.admin);
+    await admin.call('POST', '/pipelines', { type: 'application/yaml', data: WITH_QUALITY ? DEFINITION + QUALITY : DEFINITION });
+    await cpmClient(platform.cpmUrl, platform.apiKeys.operator).start('bench');
+    await waitForPipeline(admin, 'bench', (p) => p.status === 'RUNNING', 30_000);
+    const result = await drive(kafka, `${prefix}.data.bench.raw`, `${prefix}.data.bench.${last}`, true);
+    console.log(`${fixed(result.seconds)} s`);
+    return result;
+  } finally {
+    await platform.close();
+  }
+}
+
+const rate = (r: Result) => RECORDS / r.seconds;
+
+/** Metric snapshots every second vs off, alternating; the median of each side. */
+async function metricsCost(kafka: Kafka): Promise<void> {
+  const off: Result[] = [];
+  const on: Result[] = [];
+  for (let round = 1; round <= 2; round++) {
+    section(`Round ${round}: metric reporting off (TRIBUTARY_METRICS_INTERVAL_MS=0)`);
+    off.push(await tributaryRun(kafka, { TRIBUTARY_METRICS_INTERVAL_MS: '0' }));
+    section(`Round ${round}: metric snapshots and heartbeats every second (TRIBUTARY_METRICS_INTERVAL_MS=1000)`);
+    on.push(await tributaryRun(kafka, { TRIBUTARY_METRICS_INTERVAL_MS: '1000' }));
+  }
+  const median = (rs: Result[]) => rs.map(rate).sort((a, b) => a - b)[Math.floor(rs.length / 2)]!;
+  section('Results');
+  console.log(
+    table(
+      ['variant', 'records/s per round', 'median'],
+      [
+        ['metrics off', off.map((r) => int(rate(r))).join(' · '), int(median(off))],
+        ['metrics every 1 s', on.map((r) => int(rate(r))).join(' · '), int(median(on))],
+      ],
+    ),
+  );
+  const ratio = median(on) / median(off);
+  section('Summary');
+  console.log(
+    summary([{ measure: 'pipeline throughput with metric snapshots, records/s', tributary: int(median(on)), baseline: `${int(median(off))} reporting off`, ratio: `${fixed(ratio)}×`, goal: '≥ 0.95×', met: ratio >= 0.95 }]),
+  );
+  console.log(ratio >= 0.95 ? '\nGoal met.' : '\nMISSED: metrics collection costs more than 5%');
+}
+
 async function main(): Promise<void> {
   console.log('Tributary pipeline benchmark');
   console.log(`${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} CPUs · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`records ${int(RECORDS)} of ~${record(1, Date.now()).length} bytes · partitions ${PARTITIONS} · produce batches of ${int(BATCH)}`);
   const config = loadConfig();
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'bench-pipeline' });
-  const prefix = uniqueName('benchpl');
+  if (METRICS_COST) {
+    await metricsCost(kafka);
+    return;
+  }
 
   section('Plain kafkajs single-hop passthrough (baseline)');
   const base = await passthrough(kafka);
   console.log(`${fixed(base.seconds)} s`);
 
-  const last = WITH_QUALITY ? 'validated' : 'processed';
   section(`Tributary: raw → staging manager → staged → processor → processed${WITH_QUALITY ? ' → quality manager → validated' : ''}`);
-  const platform = await startPlatform({
-    topicPrefix: prefix,
-    ports: { cpm: 17080, 'pipeline-manager': 17091, 'staging-manager': 17092, processor: 17093, 'quality-manager': 17094 },
-    services: ['pipeline-manager', 'staging-manager', 'processor', ...(WITH_QUALITY ? (['quality-manager'] as const) : []), 'cpm'],
-    logDir: `tmp/bench-logs/${prefix}`,
-    log: (line) => console.log(`  ${line}`),
-  });
-  let tributary: Result;
-  try {
-    const admin = cpmClient(platform.cpmUrl, platform.apiKeys.admin);
-    await admin.call('POST', '/pipelines', { type: 'application/yaml', data: WITH_QUALITY ? DEFINITION + QUALITY : DEFINITION });
-    await cpmClient(platform.cpmUrl, platform.apiKeys.operator).start('bench');
-    await waitForPipeline(admin, 'bench', (p) => p.status === 'RUNNING', 30_000);
-    tributary = await drive(kafka, `${prefix}.data.bench.raw`, `${prefix}.data.bench.${last}`, true);
-    console.log(`${fixed(tributary.seconds)} s`);
-  } finally {
-    await platform.close();
-  }
+  const tributary = await tributaryRun(kafka, {});
 
-  const rate = (r: Result) => RECORDS / r.seconds;
   section('Results');
   console.log(
     table(

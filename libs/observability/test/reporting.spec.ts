@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ObservabilityError, createMetrics, createMetricsReporter, metricNames, samplesOf, type HeartbeatSample, type MetricSample } from '../src/index.js';
+import { ObservabilityError, createMetrics, createMetricsReporter, metricNames, metricsReportingDefaults, samplesOf, type HeartbeatSample, type MetricSample } from '../src/index.js';
 
 const topic = 'tributary.data.p1.raw';
 const event_type = 'tributary.data.RecordIngested';
@@ -89,6 +89,24 @@ describe('metric snapshots (reporting)', () => {
     const before = reports;
     await reporter.close();
     expect(reports).to.equal(before + 1);
+    await metrics.close();
+  });
+
+  it('leaves the noisy process series out of snapshots by default, and keeps what monitoring needs', async () => {
+    const metrics = createMetrics({ service: 'cpm' });
+    const names = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name);
+    const reported = names.filter((n) => metricsReportingDefaults.include(n));
+    expect(reported).to.include.members([
+      'tributary_process_cpu_seconds_total',
+      'tributary_process_resident_memory_bytes',
+      'tributary_nodejs_heap_size_used_bytes',
+      'tributary_nodejs_eventloop_lag_seconds',
+      'tributary_nodejs_eventloop_lag_p99_seconds',
+      metricNames.published,
+      metricNames.handlerDuration,
+    ]);
+    expect(reported).to.not.include.members(['tributary_nodejs_heap_space_size_used_bytes', 'tributary_nodejs_version_info', 'tributary_nodejs_eventloop_lag_p50_seconds']);
+    expect(reported.length).to.be.lessThan(names.length / 2);
     await metrics.close();
   });
 

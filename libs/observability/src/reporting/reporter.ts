@@ -19,7 +19,7 @@ export function createMetricsReporter(options: MetricsReporterOptions, sink: Met
 
   async function report(): Promise<void> {
     const now = o.clock();
-    const samples = samplesOf(await o.registry.getMetricsAsJSON(), who, now);
+    const samples = samplesOf((await o.registry.getMetricsAsJSON()).filter((m) => o.include(m.name)), who, now);
     const ready = await Promise.resolve(o.ready()).catch(() => false);
     await Promise.all([sink.metrics(samples), sink.heartbeat({ ...who, version: o.version, ready, startedAt, sentAt: now })]);
   }
