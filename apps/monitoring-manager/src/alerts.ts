@@ -71,6 +71,24 @@ export function createAlerting(deps: AlertingDeps) {
         .finally(() => (delivering = undefined));
     },
 
+    /** The evaluator's and dispatcher's state as JSON text (active alerts, notification log, silences, acknowledgements). */
+    state(): string {
+      return JSON.stringify({ evaluator: evaluator.snapshot(), dispatcher: dispatcher.snapshot() });
+    },
+
+    /** Continues from `state()`'s text; a state that does not read back is ignored (alerts re-evaluate from fresh samples). */
+    restoreState(text: string, now: number): boolean {
+      try {
+        const state = JSON.parse(text) as { evaluator: unknown; dispatcher: unknown };
+        evaluator.restore(state.evaluator);
+        dispatcher.restore(state.dispatcher, now);
+        return true;
+      } catch (err) {
+        logger.warn({ err }, 'the saved alerting state could not be read; alerts start afresh');
+        return false;
+      }
+    },
+
     async close(): Promise<void> {
       await notifier.close();
       await delivering;

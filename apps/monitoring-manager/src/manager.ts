@@ -22,6 +22,9 @@ import { measureGroupLag } from './lag/lag.js';
 import { MonitoringEventNames, monitoringGroupId, monitoringTopics } from './names.js';
 import { type MonitoringManagerOptions, resolveMonitoringManagerOptions } from './options.js';
 
+/** How long a saved alerting state outlives its instance: an instance gone longer starts afresh. */
+const ALERTING_STATE_TTL_SECONDS = 24 * 3600;
+
 export interface MonitoringManagerDeps {
   kafka: Kafka;
   registry: SchemaRegistryPort;
@@ -72,6 +75,8 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
   const publisher: Publisher = createPublisher({ kafka: deps.kafka, codec, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   const store = new BaselineStore({ redis: deps.redis, prefix: `${deps.topicPrefix}:monitoring` });
   const book = new BaselineBook({ store, writerId: deps.instanceId, clock });
+  /** Where this instance keeps its alerting state between runs (a cache: lost, alerts re-evaluate from fresh samples). */
+  const alertingKey = `${deps.topicPrefix}:monitoring:alerting:${deps.instanceId}`;
   const board = new HealthBoard({ heartbeatTimeoutMs: options.heartbeatTimeoutMs, forgetAfterMs: options.forgetAfterMs });
   const admin: Admin = deps.kafka.admin();
   const alerting = deps.alerting
@@ -158,7 +163,10 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
     const now = clock();
     // A grace period after start: instances are judged once they had a chance to beat.
     if (now - startedAt >= options.heartbeatTimeoutMs) await publishHealth(board.evaluate(now));
-    await alerting?.tick(now);
+    if (alerting) {
+      await alerting.tick(now);
+      await deps.redis.set(alertingKey, alerting.state(), 'EX', ALERTING_STATE_TTL_SECONDS).catch((err: unknown) => logger.debug({ err }, 'alerting state not saved'));
+    }
     await flushBaselines(now);
   }
 
@@ -216,6 +224,8 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
       startedAt = clock();
       await admin.connect();
       await restore();
+      const saved = alerting ? await deps.redis.get(alertingKey).catch(() => null) : null;
+      if (saved !== null && alerting?.restoreState(saved, clock())) logger.info({ active: alerting.evaluator.activeAlerts().length }, 'alerting state restored');
       // Rule files, silences and acknowledgements in place before the first sample is judged.
       await control?.start();
       await runner.start();

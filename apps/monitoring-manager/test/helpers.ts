@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { applyTopics, createKafka, createPublisher, headersToStrings, type Publisher } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
 import { createLogger, type Logger } from '@tributary/observability';
@@ -108,55 +106,4 @@ export async function fastRedis(url: string): Promise<Redis> {
   redis.on('error', () => undefined);
   await redis.connect();
   return redis;
-}
-
-/** A private redis-server on a free port (no persistence): stopped and started again empty, as a real outage does. */
-export class PrivateRedis {
-  private process: ChildProcess | undefined;
-  constructor(readonly port: number) {}
-
-  static async create(): Promise<PrivateRedis> {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    const redis = new PrivateRedis(port);
-    await redis.start();
-    return redis;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(
-      async () => {
-        const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        probe.on('error', () => undefined);
-        try {
-          await probe.connect();
-          await probe.quit();
-          return true;
-        } catch {
-          probe.disconnect();
-          return false;
-        }
-      },
-      { what: `redis-server on ${this.port}` },
-    );
-  }
-
-  async stop(): Promise<void> {
-    const p = this.process;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGKILL');
-    await exited;
-  }
 }

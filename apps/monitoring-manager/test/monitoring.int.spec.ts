@@ -1,9 +1,9 @@
 import { BaselineBook, BaselineStore, type MetricPoint, seriesKey } from '@tributary/monitoring-baselines';
-import { uniqueName, waitFor } from '@tributary/testing';
+import { PrivateRedis, uniqueName, waitFor } from '@tributary/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { GROUP_LAG_METRIC } from '../src/lag/lag.js';
-import { fastRedis, PrivateRedis, Stack } from './helpers.js';
+import { fastRedis, Stack } from './helpers.js';
 
 const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
 
@@ -114,7 +114,7 @@ describe('monitoring manager on the real stack', () => {
 
   it('goes on in memory while Redis is down and says so; Redis back empty gets every baseline again; a restart with Redis empty rebuilds them from Kafka', async function () {
     this.timeout(120_000);
-    const server = await PrivateRedis.create();
+    const server = await PrivateRedis.start();
     try {
       const instanceId = uniqueName('mm-redis');
       const manager = await stack.manager(await redis(server.url), {}, instanceId);

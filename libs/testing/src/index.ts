@@ -1,2 +1,3 @@
 export { waitFor } from './wait-for.js';
 export { uniqueName } from './unique.js';
+export { PrivateRedis } from './private-redis.js';
