@@ -21,6 +21,8 @@ import type { QuarantineBrowser } from './quality/quarantine-browser.js';
 import { registerQuarantineRoutes } from './quality/quarantine-routes.js';
 import { registerQualityRoutes } from './quality/routes.js';
 import type { QualityPort } from './quality/types.js';
+import { registerMonitoringRoutes } from './monitoring/routes.js';
+import type { BaselinesPort, MonitoringPort } from './monitoring/types.js';
 import { controlTopicCatalog } from '@tributary/schemas';
 import { type CpmOptionsInput, resolveCpmOptions } from './options.js';
 
@@ -47,6 +49,12 @@ export interface CpmAppDeps {
   quarantine: Pick<QuarantineBrowser, 'page'>;
   /** The SSE streams of `/events` (created by the caller, which closes them at shutdown). */
   eventStreams: EventStreams;
+  /** Read model of the monitoring manager's topics (health, series, anomalies, alerts, silences, rules). */
+  monitoring: MonitoringPort;
+  /** The monitoring manager's baselines in Redis, read only (the caller owns the client). */
+  baselines: BaselinesPort;
+  /** `MONITORING_ALERT_DESTINATIONS`: destinations webhook and Slack receivers of a rule file may use. Default none. */
+  alertDestinations?: readonly string[];
   /** `PROCESSOR_TOKEN`: bearer token for calls to processors, when they require one. */
   processorToken?: string;
   options?: CpmOptionsInput;
@@ -132,6 +140,18 @@ export function createCpmApp(deps: CpmAppDeps): Express {
     definitions: deps.definitions,
     quarantine: deps.quarantine,
     kafkaProbe: deps.kafkaProbe,
+    retryAfterSeconds: options.retryAfterSeconds,
+  });
+  registerMonitoringRoutes(app, {
+    prefix: API_PREFIX,
+    apiKeys: deps.apiKeys,
+    monitoring: deps.monitoring,
+    baselines: deps.baselines,
+    publisher: deps.publisher,
+    kafkaProbe: deps.kafkaProbe,
+    commandsTopic: controlTopicCatalog({ prefix: deps.config.topicPrefix }).commands.monitoring.name,
+    alertDestinations: deps.alertDestinations ?? [],
+    alertRulesMaxBytes: options.alertRulesMaxBytes,
     retryAfterSeconds: options.retryAfterSeconds,
   });
   app.get(`${API_PREFIX}/events`, requireRole(deps.apiKeys, 'viewer'), deps.eventStreams.handler());

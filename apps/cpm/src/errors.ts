@@ -37,7 +37,16 @@ export type CpmErrorCode =
   | 'TRIB_COMMAND_TIMEOUT'
   | 'TRIB_NO_PROCESSOR'
   | 'TRIB_TOO_MANY_STREAMS'
-  | 'TRIB_TOO_MANY_READS';
+  | 'TRIB_TOO_MANY_READS'
+  // Monitoring (docs/cpm.md, "Monitoring").
+  | 'TRIB_ALERT_NOT_FOUND'
+  | 'TRIB_ALERT_NOT_FIRING'
+  | 'TRIB_SILENCE_NOT_FOUND'
+  | 'TRIB_SILENCE_EXPIRED'
+  | 'TRIB_ALERT_SILENCE_INVALID'
+  | 'TRIB_ALERT_RULES_NOT_FOUND'
+  | 'TRIB_ALERT_RULES_INVALID'
+  | 'TRIB_BASELINES_UNAVAILABLE';
 
 export class CpmHttpError extends Error {
   /** 503s and 504s are retriable; everything else is about the request and fails the same way again. */

@@ -1,5 +1,6 @@
 import type { Role } from './auth/api-keys.js';
 import { pipelinePaths, pipelineSchemas } from './openapi-pipelines.js';
+import { monitoringPaths, monitoringSchemas } from './openapi-monitoring.js';
 import { qualityPaths, qualitySchemas } from './openapi-quality.js';
 
 /** The small part of OpenAPI 3.1 this document uses, typed so a typo fails the build. */
@@ -13,6 +14,12 @@ export interface SchemaObject {
   format?: string;
   pattern?: string;
   description?: string;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  minimum?: number;
+  maximum?: number;
 }
 interface ResponseObject {
   description: string;
@@ -22,6 +29,7 @@ interface ResponseObject {
 export interface OperationObject {
   operationId: string;
   summary: string;
+  description?: string;
   tags: string[];
   /** Empty for public routes. */
   security?: Record<string, string[]>[];
@@ -59,7 +67,7 @@ export const openApiDocument: OpenApiDocument = {
   info: {
     title: 'Tributary CPM',
     version: '0.1.0',
-    description: 'The HTTP edge of Tributary: pipelines, runs, processors, events, ingest, health and metrics. See docs/cpm.md.',
+    description: 'The HTTP edge of Tributary: pipelines, runs, processors, events, ingest, quality, monitoring, health and metrics. See docs/cpm.md.',
   },
   servers: [{ url: '/' }],
   paths: {
@@ -156,6 +164,7 @@ export const openApiDocument: OpenApiDocument = {
     },
     ...pipelinePaths,
     ...qualityPaths,
+    ...monitoringPaths,
   },
   components: {
     schemas: {
@@ -205,6 +214,7 @@ export const openApiDocument: OpenApiDocument = {
       },
       ...pipelineSchemas,
       ...qualitySchemas,
+      ...monitoringSchemas,
     },
     responses: {
       Unauthorized: err('No or invalid API key (`TRIB_AUTH_MISSING`, `TRIB_AUTH_INVALID`)'),

@@ -33,6 +33,11 @@ export interface CpmOptions {
   maxEventStreams: number;
   /** Interval of the SSE heartbeat comment, which keeps proxies from closing idle streams. Default 15 s. */
   eventHeartbeatMs: number;
+  /**
+   * Largest alert rule file (PUT /monitoring/alert-rules). Default 512 KiB: the file travels whole in
+   * a PutAlertRules command and an AlertRulesChanged event, and Kafka's default message limit is 1 MiB.
+   */
+  alertRulesMaxBytes: number;
 }
 
 /** What callers pass: any option, and any subset of the ingest limits. */
@@ -52,6 +57,7 @@ export const cpmDefaults: Readonly<CpmOptions> = Object.freeze({
   previewMaxRecords: 1_000,
   maxEventStreams: 100,
   eventHeartbeatMs: 15_000,
+  alertRulesMaxBytes: 512 * 1024,
 });
 
 const positiveInt = z.number().int().min(1);
@@ -69,6 +75,7 @@ const optionsSchema = z.object({
   previewMaxRecords: positiveInt,
   maxEventStreams: positiveInt,
   eventHeartbeatMs: positiveInt,
+  alertRulesMaxBytes: positiveInt,
 });
 
 /** Merges overrides over the defaults (the caller's object is not modified) and validates the result. */

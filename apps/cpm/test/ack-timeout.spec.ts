@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createCpmApp } from '../src/app.js';
 import { parseApiKeys } from '../src/auth/api-keys.js';
 import { InMemoryPipelineDirectory } from '../src/ingest/pipeline-directory.js';
-import { FakeDefinitions, FakeEvents, FakeQuality, fakeStreams } from './fakes.js';
+import { FakeBaselines, FakeDefinitions, FakeEvents, FakeQuality, fakeStreams, fakeMonitoring } from './fakes.js';
 import { apiKeysText, bearer, expectErrorShape, keys } from './helpers.js';
 
 // Unit level: a publisher whose acknowledgements never come (what kafkajs' idempotent producer does
@@ -33,6 +33,8 @@ describe('ingest acknowledgement timeout', () => {
       quality: new FakeQuality(),
       quarantine: { page: () => Promise.reject(new Error('no quarantine in this test')) },
       eventStreams: fakeStreams(new FakeEvents()),
+      monitoring: fakeMonitoring(),
+      baselines: new FakeBaselines(),
       options: { ingestAckTimeoutMs: 300, retryAfterSeconds: 3 },
     });
     try {

@@ -1,4 +1,6 @@
-import type { QualityIssueEntry, QualityWindowEntry, QuarantineRedriveEntry } from '@tributary/pipeline-state';
+import { BaselineError, type BaselineLoadResult, type SeriesSnapshot } from '@tributary/monitoring-baselines';
+import { createMonitoringState, monitoringViewDefaults, type MonitoringState, type QualityIssueEntry, type QualityWindowEntry, type QuarantineRedriveEntry } from '@tributary/pipeline-state';
+import type { BaselinesPort } from '../src/monitoring/types.js';
 import type { QualityPort } from '../src/quality/types.js';
 import { parseDefinition } from '@tributary/pipelines';
 import { createLogger } from '@tributary/observability';
@@ -119,5 +121,36 @@ export class FakeQuality implements QualityPort {
 
   issue(pipelineId: string, issueId: string): QualityIssueEntry | undefined {
     return this.all.find((i) => i.pipelineId === pipelineId && i.issueId === issueId);
+  }
+}
+
+/** The monitoring read model without Kafka: the real folding of @tributary/pipeline-state, fed by the test. */
+export function fakeMonitoring(now: () => number = Date.now): MonitoringState {
+  return createMonitoringState({ ...monitoringViewDefaults }, now);
+}
+
+/** The baselines cache in memory; `down` makes every call fail as an unreachable Redis does. */
+export class FakeBaselines implements BaselinesPort {
+  readonly snapshots = new Map<string, SeriesSnapshot>();
+  down = false;
+
+  #check(): Promise<void> {
+    return this.down ? Promise.reject(new BaselineError('TRIB_BASELINE_STORE_UNAVAILABLE', 'list services: Redis unavailable (connect ECONNREFUSED)')) : Promise.resolve();
+  }
+
+  async listServices(): Promise<string[]> {
+    await this.#check();
+    return [...new Set([...this.snapshots.values()].map((s) => s.service))].sort();
+  }
+
+  async listSeries(service: string): Promise<string[]> {
+    await this.#check();
+    return [...this.snapshots.values()].filter((s) => s.service === service).map((s) => s.key);
+  }
+
+  async load(keys: readonly string[]): Promise<BaselineLoadResult> {
+    await this.#check();
+    const found = keys.flatMap((k) => (this.snapshots.has(k) ? [this.snapshots.get(k)!] : []));
+    return { snapshots: found, missing: keys.filter((k) => !this.snapshots.has(k)), invalid: [] };
   }
 }

@@ -10,7 +10,7 @@ import { createKafkaProbe, createRegistryProbe } from '../src/health/probes.js';
 import { InMemoryPipelineDirectory } from '../src/ingest/pipeline-directory.js';
 import type { CpmOptionsInput } from '../src/options.js';
 import { createQuarantineBrowser, type QuarantineBrowserOptions } from '../src/quality/quarantine-browser.js';
-import { FakeDefinitions, FakeEvents, FakeQuality, fakeStreams } from './fakes.js';
+import { FakeBaselines, FakeDefinitions, FakeEvents, FakeQuality, fakeStreams, fakeMonitoring } from './fakes.js';
 
 export const keys = {
   admin: 'admin-key-0123456789abcdef',
@@ -74,6 +74,8 @@ export function testCpm(
     quality: new FakeQuality(),
     quarantine,
     eventStreams: fakeStreams(new FakeEvents()),
+    monitoring: fakeMonitoring(),
+    baselines: new FakeBaselines(),
     options,
   });
   const admin = kafka.admin();

@@ -30,7 +30,7 @@ import { createEventStreams, type EventStreams } from '../src/events/streams.js'
 import { createKafkaProbe } from '../src/health/probes.js';
 import { definitionsDirectory } from '../src/ingest/pipeline-directory.js';
 import { definitionsPort, pipelineEventsPort } from '../src/state/adapters.js';
-import { FakeQuality, yamlDefinition } from './fakes.js';
+import { FakeBaselines, FakeQuality, yamlDefinition, fakeMonitoring } from './fakes.js';
 import { apiKeysText, bearer, keys } from './helpers.js';
 
 // The real stack: real views over real topics, and a tiny responder playing the pipeline manager.
@@ -109,6 +109,8 @@ describe('pipeline routes on the real stack', () => {
       quality: new FakeQuality(),
       quarantine: { page: () => Promise.reject(new Error('no quarantine in this test')) },
       eventStreams: streams,
+      monitoring: fakeMonitoring(),
+      baselines: new FakeBaselines(),
       options: { commandTimeoutMs: 20_000 },
     });
   });

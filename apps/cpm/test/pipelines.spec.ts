@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createCpmApp } from '../src/app.js';
 import { parseApiKeys } from '../src/auth/api-keys.js';
 import { definitionsDirectory } from '../src/ingest/pipeline-directory.js';
-import { FakeDefinitions, FakeEvents, FakeQuality, fakeStreams, stored, yamlDefinition } from './fakes.js';
+import { FakeBaselines, FakeDefinitions, FakeEvents, FakeQuality, fakeStreams, stored, yamlDefinition, fakeMonitoring } from './fakes.js';
 import { apiKeysText, bearer, expectErrorShape, keys } from './helpers.js';
 
 interface Sent {
@@ -54,6 +54,8 @@ describe('pipeline routes', () => {
       quality,
       quarantine: { page: () => Promise.reject(new Error('no quarantine in this test')) },
       eventStreams: fakeStreams(events, { maxEventStreams: 1, eventHeartbeatMs: 50 }),
+      monitoring: fakeMonitoring(),
+      baselines: new FakeBaselines(),
       options: { commandTimeoutMs: 300, readAfterWriteMs: 200, processorTimeoutMs: 500, definitionMaxBytes: 2048, retryAfterSeconds: 4 },
     });
   });

@@ -35,3 +35,25 @@ export { pipelineStateSource } from './running/index.js';
 export type { PipelineSource, PipelineStateSourceDeps, PipelineVersion, RunningPipeline } from './running/index.js';
 export { createQualityView, qualityViewDefaults } from './quality/index.js';
 export type { QualityIssueEntry, QualityView, QualityViewOptions, QualityWindowEntry, QuarantineRedriveEntry } from './quality/index.js';
+export { createMonitoringState, createMonitoringView, metricSeriesKey, MONITORING_VIEW_TYPES, monitoringViewDefaults } from './monitoring/index.js';
+export type {
+  AlertAcknowledgement,
+  AlertEntry,
+  AlertFilter,
+  AlertRulesEntry,
+  AlertTransition,
+  AnomalyEntry,
+  ComponentHealth,
+  HealthEntry,
+  HealthOverview,
+  MetricPoint,
+  MetricSeriesInfo,
+  MetricSeriesPoints,
+  MonitoringBounds,
+  MonitoringQueries,
+  MonitoringState,
+  MonitoringView,
+  MonitoringViewOptions,
+  SeriesFilter,
+  SilenceEntry,
+} from './monitoring/index.js';
