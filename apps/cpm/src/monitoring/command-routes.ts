@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Express, Response } from 'express';
-import { principal, requireRole } from '../auth/middleware.js';
+import type { Express } from 'express';
+import { requireRole } from '../auth/middleware.js';
 import { CpmHttpError } from '../errors.js';
 import { jsonBody, textBody } from '../http/body.js';
-import { requestLocals } from '../http/request-context.js';
+import { createCommandSender } from '../http/broker.js';
 import { alertRulesFromBody, expectedRulesVersion, noteFromBody, silenceFromBody } from './bodies.js';
 import { alertNotFound, silenceNotFound } from './not-found.js';
 import { pathId } from './query.js';
@@ -33,21 +33,8 @@ export function registerMonitoringCommandRoutes(app: Express, deps: MonitoringRo
   const operator = requireRole(deps.apiKeys, 'operator');
   const admin = requireRole(deps.apiKeys, 'admin');
 
-  /** Sends a command keyed by its subject, or answers 503 when Kafka is unreachable (nothing sent). */
-  async function sendCommand(res: Response, type: string, key: string, value: Record<string, unknown>): Promise<void> {
-    try {
-      await deps.kafkaProbe.check();
-    } catch (err) {
-      throw new CpmHttpError(503, 'TRIB_BROKER_UNREACHABLE', 'Kafka is unreachable; nothing was sent, retry later', {}, { cause: err, headers: { 'Retry-After': String(deps.retryAfterSeconds) } });
-    }
-    await deps.publisher.publish(
-      deps.commandsTopic,
-      type,
-      { ...value, requestedBy: principal(res), requestedAt: now() },
-      // One priority for every monitoring command: the commands of one subject stay in order in one partition.
-      { key, priority: 'normal', correlationId: requestLocals(res).requestId },
-    );
-  }
+  // Keyed by subject (alert, silence, the rule file): one subject's commands stay in order in one partition.
+  const sendCommand = createCommandSender(deps);
 
   app.post(`${base}/alerts/:alertId/acknowledge`, operator, ...jsonBody(JSON_BODY_MAX_BYTES), async (req, res) => {
     const alertId = pathId(req, 'alertId');

@@ -3,6 +3,7 @@ import type { Express, Request } from 'express';
 import type { ApiKeyRing } from '../auth/api-keys.js';
 import { requireRole } from '../auth/middleware.js';
 import { CpmHttpError } from '../errors.js';
+import { requireKafka } from '../http/broker.js';
 import type { ReachabilityProbe } from '../health/probes.js';
 import { existingPipeline } from '../pipelines/route-helpers.js';
 import type { DefinitionsPort } from '../pipelines/types.js';
@@ -37,11 +38,7 @@ export function registerQuarantineRoutes(app: Express, deps: QuarantineRouteDeps
   app.get(`${deps.prefix}/pipelines/:id/quarantine`, requireRole(deps.apiKeys, 'viewer'), async (req, res) => {
     const stored = existingPipeline(req, deps.definitions);
     const query = pageQuery(req, `${deps.topicPrefix}.data.${stored.id}.quarantine`);
-    try {
-      await deps.kafkaProbe.check();
-    } catch (err) {
-      throw new CpmHttpError(503, 'TRIB_BROKER_UNREACHABLE', 'Kafka is unreachable; retry later', {}, { cause: err, headers: retryAfter });
-    }
+    await requireKafka(deps.kafkaProbe, deps.retryAfterSeconds, 'Kafka is unreachable; retry later');
     // A client that goes away stops the read (and frees its consumer group) early.
     const gone = new AbortController();
     res.on('close', () => {

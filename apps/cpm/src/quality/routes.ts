@@ -4,11 +4,11 @@ import type { Publisher } from '@tributary/broker';
 import type { QualityIssueEntry, QuarantineRedriveEntry } from '@tributary/pipeline-state';
 import type { Express, Request, Response } from 'express';
 import type { ApiKeyRing } from '../auth/api-keys.js';
-import { principal, requireRole } from '../auth/middleware.js';
+import { requireRole } from '../auth/middleware.js';
 import { CpmHttpError } from '../errors.js';
 import type { ReachabilityProbe } from '../health/probes.js';
 import { jsonBody } from '../http/body.js';
-import { requestLocals } from '../http/request-context.js';
+import { createCommandSender } from '../http/broker.js';
 import { existingPipeline } from '../pipelines/route-helpers.js';
 import type { DefinitionsPort } from '../pipelines/types.js';
 import { toQualityIssue, windowMetrics } from './report.js';
@@ -54,21 +54,9 @@ export function registerQualityRoutes(app: Express, deps: QualityRouteDeps): voi
   const viewer = requireRole(deps.apiKeys, 'viewer');
   const operator = requireRole(deps.apiKeys, 'operator');
 
-  /** Sends a command to the quality manager, or answers 503 when Kafka is unreachable (nothing sent). */
-  async function sendCommand(res: Response, type: string, pipelineId: string, value: Record<string, unknown>): Promise<void> {
-    try {
-      await deps.kafkaProbe.check();
-    } catch (err) {
-      throw new CpmHttpError(503, 'TRIB_BROKER_UNREACHABLE', 'Kafka is unreachable; nothing was sent, retry later', {}, { cause: err, headers: { 'Retry-After': String(deps.retryAfterSeconds) } });
-    }
-    await deps.publisher.publish(
-      deps.commandsTopic,
-      type,
-      { pipelineId, ...value, requestedBy: principal(res), requestedAt: Date.now() },
-      // One priority for every quality command of a pipeline: they stay in order in one partition.
-      { key: pipelineId, priority: 'normal', correlationId: requestLocals(res).requestId },
-    );
-  }
+  // Keyed by pipeline: a pipeline's quality commands stay in order in one partition.
+  const send = createCommandSender(deps);
+  const sendCommand = (res: Response, type: string, pipelineId: string, value: Record<string, unknown>) => send(res, type, pipelineId, { pipelineId, ...value });
 
   app.get(`${prefix}/pipelines/:id/quality`, viewer, (req, res) => {
     const stored = existingPipeline(req, deps.definitions);
