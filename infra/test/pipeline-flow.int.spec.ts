@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { createPublisher } from '@tributary/broker';
-import { uniqueName, waitFor } from '@tributary/testing';
+import { PrivateRedis, uniqueName, waitFor } from '@tributary/testing';
 import { expect } from 'chai';
 import type { Kafka } from 'kafkajs';
 import { cpmClient, CpmCallError, DEMO_DEFINITION, drained, formatSummary, type PipelineView, runDemo, waitForPipeline } from '../platform/demo.js';
@@ -39,16 +39,19 @@ describe('the pipeline flow end to end (five services as processes)', function (
   const kafka: Kafka = e2eKafka('e2e-test');
   const codec = readerCodec();
   let platform: Platform;
+  // A Redis of the suite's own, so a test can take it away.
+  let redis: PrivateRedis;
   let admin: ReturnType<typeof cpmClient>;
   let operator: ReturnType<typeof cpmClient>;
   let viewer: ReturnType<typeof cpmClient>;
 
   before(async () => {
+    redis = await PrivateRedis.start();
     platform = await startPlatform({
       topicPrefix: prefix,
       ports: { cpm: 18080, 'pipeline-manager': 18091, 'staging-manager': 18092, processor: 18093, 'quality-manager': 18094, 'monitoring-manager': 18095 },
       logDir: `tmp/e2e-logs/${prefix}`,
-      env: { TRIBUTARY_METRICS_INTERVAL_MS: '1000', MONITORING_HEARTBEAT_TIMEOUT_MS: '10000', MONITORING_TICK_MS: '1000' },
+      env: { TRIBUTARY_METRICS_INTERVAL_MS: '1000', MONITORING_HEARTBEAT_TIMEOUT_MS: '10000', MONITORING_TICK_MS: '1000', REDIS_URL: redis.url },
     });
     admin = cpmClient(platform.cpmUrl, platform.apiKeys.admin);
     operator = cpmClient(platform.cpmUrl, platform.apiKeys.operator);
@@ -56,6 +59,7 @@ describe('the pipeline flow end to end (five services as processes)', function (
   });
   after(async () => {
     await platform?.close();
+    await redis?.stop();
   });
 
   async function createAndStart(id: string): Promise<PipelineView> {
@@ -235,6 +239,25 @@ describe('the pipeline flow end to end (five services as processes)', function (
     for (const name of services) {
       expect(changes.some((c) => c.component === name && c.instance === null && c.status === 'UP'), `${name} UP`).to.equal(true);
     }
+  });
+
+  it('Redis stopped: ingest and the pipeline keep flowing, monitoring reports Redis DEGRADED, and UP once it is back', async () => {
+    const id = 'no-redis';
+    await createAndStart(id);
+    await redis.stop();
+    const data = generateOrders(2_000);
+    const expected = expectedOutput(data.records);
+    expect(await ingestAll(id, data.records)).to.equal(2_000 - data.expected.invalid);
+    const processed = await readTopic(kafka, `${prefix}.data.${id}.processed`, expected.size);
+    expect(processed.length).to.equal(expected.size);
+
+    const redisHealth = async () => {
+      const seen = await readUntil(kafka, `${prefix}.monitoring.events`, (s) => s.some((m) => m.key === 'redis'), 60_000);
+      return (await decodeAll(seen.filter((m) => m.key === 'redis'))).map((c) => c.status);
+    };
+    await waitFor(async () => (await redisHealth()).includes('DEGRADED'), { what: 'redis DEGRADED', timeoutMs: 60_000, intervalMs: 2_000 });
+    await redis.start();
+    await waitFor(async () => (await redisHealth()).at(-1) === 'UP', { what: 'redis UP again', timeoutMs: 60_000, intervalMs: 2_000 });
   });
 
   it('answers bad input with the documented errors', async () => {
