@@ -2,6 +2,7 @@
  * The demo's sample data set: web-shop orders for `libs/pipelines/examples/orders.yaml`, generated
  * from a seed so every run (and every test) sees the same records, with known defects mixed in.
  */
+import { seededRandom } from '@tributary/testing';
 
 export interface Order {
   id: string;
@@ -31,17 +32,7 @@ export interface DemoDataSet {
 const COUNTRIES = ['DE', 'FR', 'NL', 'US', 'CA', 'JP', 'BR'];
 const CUSTOMERS = ['  Ada Lovelace', 'Grace Hopper ', 'Alan Turing', 'EDSGER DIJKSTRA', 'Barbara Liskov', 'Ken Thompson'];
 
-/** mulberry32: a tiny seeded PRNG, so the data set is the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 /**
  * `count` orders, 1 s apart from `start`. Every 97th is invalid, every 50th repeats the order 3

@@ -1,16 +1,7 @@
 import type { MetricKind, MetricPoint } from '../src/index.js';
+import { seededRandom } from '@tributary/testing';
 
-/** mulberry32: seeded, so every run measures the same points. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const KINDS: readonly MetricKind[] = ['counter', 'gauge', 'histogram'];
 const T0 = Date.UTC(2024, 0, 15);

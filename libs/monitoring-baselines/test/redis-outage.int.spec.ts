@@ -3,25 +3,18 @@
  * persistence): monitoring degrades and says so, goes on in memory, and once Redis is back writes
  * every baseline again; a restarted book then reads them back.
  */
-import { waitFor } from '@tributary/testing';
+import { PrivateRedis, waitFor } from '@tributary/testing';
 import { expect } from 'chai';
 import { BaselineBook, BaselineError, BaselineStore, type FlushResult } from '../src/index.js';
-import { PrivateRedis, freePort, testRedis } from './support/redis.js';
+import { testRedis } from './support/redis.js';
 import { T0, counterSeries, gaugeSeries, noisy } from './support/series.js';
 
 describe('Redis stopped and started again empty', function () {
   this.timeout(120_000);
   let server: PrivateRedis;
 
-  before(async function () {
-    server = new PrivateRedis(await freePort());
-    try {
-      await server.start();
-    } catch (err) {
-      // The stack puts redis-server on the PATH; without it there is nothing to stop and start.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.skip();
-      throw err;
-    }
+  before(async () => {
+    server = await PrivateRedis.start();
   });
 
   after(async () => {

@@ -3,6 +3,7 @@
  * per cent seeded defects. Each defective record has exactly one defect, chosen so that it fails
  * exactly one of the benchmark's rules: the expected failure count of every rule is known.
  */
+import { seededRandom } from '@tributary/testing';
 export interface Order {
   orderId: string;
   status: string;
@@ -36,17 +37,7 @@ export const STATUSES = ['new', 'paid', 'shipped', 'cancelled'];
 const DOMAINS = ['example.com', 'mail.example.org', 'shop.example.net', 'example.co.uk'];
 const HOUR = 3_600_000;
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 export interface Dataset {
   readonly records: Order[];

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { HOUR, MINUTE, NOW, one, order } from './support/fixtures.js';
+import type { CompareOp } from '../src/index.js';
 
 const ctx = { now: NOW };
 
@@ -95,7 +96,7 @@ describe('per-record rules', () => {
   });
 
   it('compare: every operator, skipped when either side is null, value names both fields', () => {
-    const cases: [string, number, number, boolean][] = [
+    const cases: [CompareOp, number, number, boolean][] = [
       ['<', 1, 2, true],
       ['<', 2, 2, false],
       ['<=', 2, 2, true],

@@ -1,18 +1,9 @@
 import { expect } from 'chai';
 import { type StagingBatchCompleted, codecAvroType, eventSchemas } from '@tributary/schemas';
 import { type FieldSpec, compileRecordValidator, createProfiler } from '../src/index.js';
+import { seededRandom } from '@tributary/testing';
 
-/** mulberry32: a tiny seeded PRNG, so the data set is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 const fields: FieldSpec[] = [
   { name: 'id', type: 'long' },

@@ -47,8 +47,11 @@ export class PrivateRedis {
 
   /** Starts (again) and resolves once it answers PING. */
   async start(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(() => pings(this.port), { what: `redis-server on ${this.port}` });
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.process = child;
+    // No redis-server on the PATH (ENOENT) fails at once, not after the wait.
+    const failed = new Promise<never>((_, reject) => child.once('error', reject));
+    await Promise.race([failed, waitFor(() => pings(this.port), { what: `redis-server on ${this.port}` })]);
   }
 
   /** Kills it (SIGKILL: no goodbye to clients) and waits for the exit. */

@@ -1,4 +1,5 @@
 import type { MetricPoint } from '../../src/index.js';
+import { seededRandom } from '@tributary/testing';
 
 export const SECOND = 1000;
 export const MINUTE = 60_000;
@@ -7,17 +8,7 @@ export const DAY = 86_400_000;
 /** Midnight UTC, so hour-of-day buckets line up with multiples of HOUR from T0. */
 export const T0 = Date.UTC(2024, 0, 15, 0, 0, 0);
 
-/** mulberry32: a small seeded PRNG, so generated series are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** Standard normal deviates (Box–Muller) from a seeded generator. */
 export function gaussian(seed: number): () => number {

@@ -8,6 +8,7 @@ import type {
   UniqueRuleInfo,
 } from '../../src/index.js';
 import { QualityDeltaAccumulator } from '../../src/index.js';
+import { seededRandom } from '@tributary/testing';
 
 export const SECOND = 1000;
 export const MINUTE = 60_000;
@@ -18,17 +19,7 @@ export const SLA_MS = 5 * MINUTE;
 export const UNIQUE_RULES: readonly UniqueRuleInfo[] = [{ ruleId: 'id-unique', fields: ['id'] }];
 export const FRESHNESS: FreshnessRuleInfo = { field: 'createdAt', slaMs: SLA_MS };
 
-/** mulberry32: a small seeded PRNG, so generated data sets are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** Fisher–Yates with the seeded generator. */
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
