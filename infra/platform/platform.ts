@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { repoRoot } from '../stack/src/options.js';
+import { repoRoot, resolveStackOptions, stackPaths } from '../stack/src/options.js';
 import { applyCatalog } from '../topics/apply.js';
 import {
   launchService,
@@ -77,6 +77,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     PROCESSOR_ID: `${topicPrefix}-processor-0`,
     QUALITY_MANAGER_INSTANCE_ID: `${topicPrefix}-quality-0`,
     MONITORING_MANAGER_INSTANCE_ID: `${topicPrefix}-monitoring-0`,
+    // The broker runs on this host (the local stack): the monitoring manager measures its data directory's disk.
+    MONITORING_KAFKA_DATA_DIR: stackPaths(resolveStackOptions()).kafkaData,
     ...Object.fromEntries(PLATFORM_SERVICES.map((s) => [SERVICE_PORTS[s].env, String(portOf(s))])),
     ...options.env,
   };

@@ -239,6 +239,12 @@ describe('the pipeline flow end to end (five services as processes)', function (
     for (const name of services) {
       expect(changes.some((c) => c.component === name && c.instance === null && c.status === 'UP'), `${name} UP`).to.equal(true);
     }
+    // And measured Kafka itself: every group's lag, and the disk of the broker's data directory.
+    const measured = async () => (await decodeAll(await readUntil(kafka, topic, (s) => s.some((m) => m.key === 'kafka'), 60_000).then((s) => s.filter((m) => m.key === 'kafka')))).map((v) => v.metric);
+    await waitFor(async () => {
+      const metrics = await measured();
+      return metrics.includes('tributary_consumer_group_lag') && metrics.includes('tributary_disk_used_ratio');
+    }, { what: 'group lag and disk measured', timeoutMs: 60_000, intervalMs: 3_000 });
   });
 
   it('Redis stopped: ingest and the pipeline keep flowing, monitoring reports Redis DEGRADED, and UP once it is back', async () => {

@@ -7,7 +7,8 @@
  * `MONITORING_TICK_MS` (default 5 s), `MONITORING_SESSION_TIMEOUT_MS` (default 30 s),
  * `MONITORING_ALERT_RULES` (a rule file, default `rules/default.yaml` of this app),
  * `MONITORING_ALERT_DESTINATIONS` (comma-separated origins webhook and Slack receivers may reach;
- * default none).
+ * default none), `MONITORING_KAFKA_DATA_DIR` (the broker's data directory, when on this host: its disk
+ * is measured; default not measured).
  */
 import fs from 'node:fs';
 import { hostname } from 'node:os';
@@ -31,6 +32,7 @@ const envSchema = z.object({
   MONITORING_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).optional(),
   MONITORING_ALERT_RULES: z.string().min(1).optional(),
   MONITORING_ALERT_DESTINATIONS: z.string().optional(),
+  MONITORING_KAFKA_DATA_DIR: z.string().min(1).optional(),
 });
 
 function monitoringEnv(env: NodeJS.ProcessEnv) {
@@ -44,6 +46,7 @@ function monitoringEnv(env: NodeJS.ProcessEnv) {
   return {
     port: e.MONITORING_MANAGER_PORT,
     rulesFile: e.MONITORING_ALERT_RULES ?? new URL('../rules/default.yaml', import.meta.url).pathname,
+    kafkaDataDir: e.MONITORING_KAFKA_DATA_DIR,
     allowedDestinations: (e.MONITORING_ALERT_DESTINATIONS ?? '').split(',').map((d) => d.trim()).filter(Boolean),
     instanceId: e.MONITORING_MANAGER_INSTANCE_ID ?? `monitoring-${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-0`,
     options: {
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
   redis.on('error', (err: Error) => log.debug({ err }, 'redis connection error'));
   await redis.connect().catch((err: unknown) => log.warn({ err }, 'Redis unreachable at start: baselines will be rebuilt from Kafka and kept in memory'));
   const redisResource = { close: () => redis.quit().then(() => undefined, () => redis.disconnect()) };
-  const manager = createMonitoringManager({ kafka, registry, redis, topicPrefix: config.topicPrefix, instanceId: env.instanceId, logger: log, metrics, options: env.options, alerting });
+  const manager = createMonitoringManager({ kafka, registry, redis, topicPrefix: config.topicPrefix, instanceId: env.instanceId, logger: log, metrics, options: env.options, alerting, ...(env.kafkaDataDir === undefined ? {} : { kafkaDataDir: env.kafkaDataDir }) });
   const monitoring = createMonitoringSink({ kafka, registry, topicPrefix: config.topicPrefix, logger: log });
   const reporter = createMetricsReporter(
     { registry: metrics.registry, service: 'monitoring-manager', instance: env.instanceId, intervalMs: config.monitoring.metricsIntervalMs, ready: () => manager.ready },

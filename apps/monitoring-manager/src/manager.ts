@@ -18,6 +18,7 @@ import { type AlertControl, createAlertControl } from './control/alert-control.j
 import { anomalyEvent } from './anomalies.js';
 import { HealthBoard } from './health/board.js';
 import type { HealthStatus, HealthTransition, SystemHealth } from './health/types.js';
+import { diskSamples } from './disk/disk.js';
 import { measureGroupLag } from './lag/lag.js';
 import { MonitoringEventNames, monitoringGroupId, monitoringTopics } from './names.js';
 import { type MonitoringManagerOptions, resolveMonitoringManagerOptions } from './options.js';
@@ -37,6 +38,8 @@ export interface MonitoringManagerDeps {
   metrics?: MessagingMetricsPort;
   clock?: () => number;
   options?: Partial<MonitoringManagerOptions>;
+  /** The Kafka data directory, when the manager runs on the broker's host: its disk is measured with the lag. */
+  kafkaDataDir?: string;
   /** Alert rules, routes and receivers (docs/alerting.md), and where notifications may go. Without them nothing is alerted. */
   alerting?: { config: AlertingConfig; allowedDestinations: readonly string[] };
 }
@@ -170,10 +173,14 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
     await flushBaselines(now);
   }
 
+  /** Consumer-group lag and the Kafka data directory's disk, as series of service `kafka`. */
   async function measureLag(): Promise<void> {
     // One instance measures: the one holding partition 0 of the metrics topic.
     if (!(runner.assignment[topics.metrics] ?? []).includes(0)) return;
     const samples = await measureGroupLag(admin, deps.instanceId, clock, logger);
+    if (deps.kafkaDataDir !== undefined) {
+      samples.push(...(await diskSamples(deps.kafkaDataDir, deps.instanceId, clock()).catch((err: unknown) => (logger.warn({ err, path: deps.kafkaDataDir }, 'could not measure the Kafka data directory'), []))));
+    }
     await Promise.all(samples.map((s) => publisher.publish(topics.metrics, MonitoringEventNames.metricSnapshot, s, { key: s.service })));
   }
 
