@@ -237,8 +237,12 @@ receivers:
 
   it('keeps its alerting state across a restart: a firing alert goes on firing, with no second pending/firing', async function () {
     this.timeout(120_000);
-    const service = uniqueName('steady').toLowerCase();
-    const rules = `
+    // A prefix of its own: the rule file another test put (AlertRulesChanged) would replace this test's rules.
+    const stack = new Stack();
+    await stack.start();
+    try {
+      const service = uniqueName('steady').toLowerCase();
+      const rules = `
 groups:
   - name: restart
     rules:
@@ -249,44 +253,47 @@ groups:
         for: 1s
         severity: warning
 `;
-    const instanceId = uniqueName('mm-restart');
-    const start = async (): Promise<MonitoringManager> => {
-      const manager = createMonitoringManager({
-        kafka: stack.kafka,
-        registry: stack.registry,
-        redis,
-        topicPrefix: stack.prefix,
-        instanceId,
-        logger: stack.logger,
-        options: { tickMs: 200, sessionTimeoutMs: 10_000 },
-        alerting: { config: parseAlertingConfig(rules, { allowedDestinations: [] }), allowedDestinations: [] },
-      });
-      await manager.start();
-      await waitFor(() => manager.ready, { what: 'the manager to join' });
-      return manager;
-    };
-    const alerts = await stack.read(stack.topics.alerts);
-    const states = () => alerts.filter((a) => (a.value.labels as Record<string, string>).service === service).map((a) => a.value.state);
-    const depth = () => ({ service, instance: `${service}-0`, metric: 'tributary_test_queue_depth', kind: 'gauge', labels: {}, value: 500, count: null, buckets: [], observedAt: Date.now() });
-    const feed = async (ms: number) => {
-      for (const end = Date.now() + ms; Date.now() < end; ) {
-        await stack.snapshots([depth()]);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    };
+      const instanceId = uniqueName('mm-restart');
+      const start = async (): Promise<MonitoringManager> => {
+        const manager = createMonitoringManager({
+          kafka: stack.kafka,
+          registry: stack.registry,
+          redis,
+          topicPrefix: stack.prefix,
+          instanceId,
+          logger: stack.logger,
+          options: { tickMs: 200, sessionTimeoutMs: 10_000 },
+          alerting: { config: parseAlertingConfig(rules, { allowedDestinations: [] }), allowedDestinations: [] },
+        });
+        await manager.start();
+        await waitFor(() => manager.ready, { what: 'the manager to join' });
+        return manager;
+      };
+      const alerts = await stack.read(stack.topics.alerts);
+      const states = () => alerts.filter((a) => (a.value.labels as Record<string, string>).service === service).map((a) => a.value.state);
+      const depth = () => ({ service, instance: `${service}-0`, metric: 'tributary_test_queue_depth', kind: 'gauge', labels: {}, value: 500, count: null, buckets: [], observedAt: Date.now() });
+      const feed = async (ms: number) => {
+        for (const end = Date.now() + ms; Date.now() < end; ) {
+          await stack.snapshots([depth()]);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      };
 
-    const first = await start();
-    await feed(2_500);
-    await waitFor(() => states().includes('firing'), { what: 'firing' });
-    await first.close();
-    const second = await start();
-    try {
-      expect(second.alerting!.evaluator.activeAlerts().map((a) => a.state)).to.deep.equal(['firing']);
+      const first = await start();
       await feed(2_500);
-      await new Promise((r) => setTimeout(r, 1_000));
-      expect(states()).to.deep.equal(['pending', 'firing']);
+      await waitFor(() => states().includes('firing'), { what: 'firing' });
+      await first.close();
+      const second = await start();
+      try {
+        expect(second.alerting!.evaluator.activeAlerts().map((a) => a.state)).to.deep.equal(['firing']);
+        await feed(2_500);
+        await new Promise((r) => setTimeout(r, 1_000));
+        expect(states()).to.deep.equal(['pending', 'firing']);
+      } finally {
+        await second.close();
+      }
     } finally {
-      await second.close();
+      await stack.close();
     }
   });
 });
