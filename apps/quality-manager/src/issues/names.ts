@@ -1,12 +1,14 @@
+import { QualityEventNames } from '../checking/topics.js';
+
 /** Record types of an issue's resolution by people (schemas/quality/*.avsc). */
 export const IssueEventNames = {
   acknowledge: 'tributary.quality.AcknowledgeQualityIssue',
   addNote: 'tributary.quality.AddQualityIssueNote',
   resolve: 'tributary.quality.ResolveQualityIssue',
-  opened: 'tributary.quality.QualityIssueOpened',
+  opened: QualityEventNames.issueOpened,
   acknowledged: 'tributary.quality.QualityIssueAcknowledged',
   noteAdded: 'tributary.quality.QualityIssueNoteAdded',
-  resolved: 'tributary.quality.QualityIssueResolved',
+  resolved: QualityEventNames.issueResolved,
   rejected: 'tributary.pipeline.CommandRejected',
 } as const;
 

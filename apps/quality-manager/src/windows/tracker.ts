@@ -227,7 +227,6 @@ export function createQualityTracker(deps: QualityTrackerDeps): QualityTracker {
     for (const [partition, state] of partitions) consumer.seek({ topic, partition, offset: String(state.next) });
     joined = true;
     logger.info({ partitions: assigned, rebuilding: fresh }, 'quality tracker assigned');
-    for (const [partition, state] of partitions) if (state.held && state.target === undefined) goLive(partition, state);
     if (caughtUp()) settle?.();
   }
 
