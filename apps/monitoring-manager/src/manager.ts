@@ -198,8 +198,11 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
     } catch (err) {
       logger.warn({ err }, 'could not read the baselines from Redis; rebuilding them from the topic');
     }
-    const lastAts = book.seriesKeys().map((k) => book.baseline(k)?.lastAt ?? 0);
-    const from = restored > 0 && lastAts.length > 0 ? Math.min(...lastAts) - 60_000 : undefined;
+    // Only series with a point in time count; a timestamp below 0 would be one of Kafka's special
+    // ListOffsets values (-1 latest, -2 earliest…), which the broker refuses as an unsupported version.
+    const lastAts = book.seriesKeys().flatMap((k) => book.baseline(k)?.lastAt ?? []);
+    const oldest = restored > 0 && lastAts.length > 0 ? Math.min(...lastAts) - 60_000 : undefined;
+    const from = oldest !== undefined && oldest > 0 ? oldest : undefined;
     const start = from === undefined ? ('earliest' as const) : new Map((await admin.fetchTopicOffsetsByTimestamp(topics.metrics, from)).map((o) => [o.partition, o.offset]));
     let points = 0;
     const read = await readTopicSlice({
