@@ -10,20 +10,24 @@ export const Headers = {
   traceparent: 'traceparent',
 } as const;
 
-/** The standard headers of a new event; `extra` headers never override the standard ones. */
+/**
+ * The standard headers of a new event; `extra` headers never override the standard ones. Built by
+ * assignment, not by spreading into a literal with computed keys: that form costs V8 several µs per
+ * call (a dictionary-mode object), and this runs once per message published.
+ */
 export function eventHeaders(
   type: string,
   eventId: string,
   opts: { correlationId?: string | undefined; causationId?: string | undefined; priority?: string | undefined; headers?: Record<string, string> | undefined },
 ): Record<string, string> {
-  const headers: Record<string, string> = {
-    ...opts.headers,
-    [Headers.eventType]: type,
-    [Headers.eventId]: eventId,
-    [Headers.correlationId]: opts.correlationId ?? eventId,
-  };
-  if (opts.causationId) headers[Headers.causationId] = opts.causationId;
-  if (opts.priority) headers[Headers.priority] = opts.priority;
+  const headers: Record<string, string> = {};
+  const extra = opts.headers;
+  if (extra) for (const name in extra) headers[name] = extra[name]!;
+  headers['event-type'] = type;
+  headers['event-id'] = eventId;
+  headers['correlation-id'] = opts.correlationId ?? eventId;
+  if (opts.causationId) headers['causation-id'] = opts.causationId;
+  if (opts.priority) headers['priority'] = opts.priority;
   return headers;
 }
 

@@ -88,13 +88,17 @@ class OutputCollector implements HandlerContext {
   ) {}
 
   publish(topic: string, type: string, value: unknown, opts: Omit<PublishOptions, 'causationId'> = {}): void {
-    this.outputs.push({
-      kind: 'event',
-      topic,
-      type,
-      value,
-      options: { ...opts, correlationId: opts.correlationId ?? this.event.correlationId, causationId: this.event.eventId, parentSpan: this.span },
-    });
+    // Copied field by field: a spread of `opts` here cost several µs per output (V8 slow path).
+    const options: PublishOptions = {
+      correlationId: opts.correlationId ?? this.event.correlationId,
+      causationId: this.event.eventId,
+      parentSpan: this.span,
+    };
+    if (opts.key !== undefined) options.key = opts.key;
+    if (opts.eventId !== undefined) options.eventId = opts.eventId;
+    if (opts.priority !== undefined) options.priority = opts.priority;
+    if (opts.headers !== undefined) options.headers = opts.headers;
+    this.outputs.push({ kind: 'event', topic, type, value, options });
   }
 }
 
@@ -271,11 +275,16 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
       if (list) list.push(m);
       else byTopic.set(t, [m]);
     };
+    // Outputs come in runs of one topic and type: look the encoder up once per run, not per output.
+    let encoderOf: { topic: string; type: string; encode: (value: unknown) => Buffer } | undefined;
     for (const o of outputs) {
       if (o.kind === 'raw') {
         add(o.topic, o.message);
       } else {
-        const encode = await codec.encoderFor(o.topic, o.type);
+        if (encoderOf?.topic !== o.topic || encoderOf.type !== o.type) {
+          encoderOf = { topic: o.topic, type: o.type, encode: await codec.encoderFor(o.topic, o.type) };
+        }
+        const encode = encoderOf.encode;
         const headers = eventHeaders(o.type, o.options.eventId ?? randomUUID(), o.options);
         const parent = o.options.parentSpan;
         spans.push(telemetry.startProducerSpan(o.topic, headers, parent ? { parent } : undefined));
