@@ -45,6 +45,15 @@ export interface RunningService {
 }
 
 /**
+ * Node flags every service runs with. A young generation of 64 MB semi-spaces (node 20's default is
+ * 16 MB): a consumer holds a fetched batch and its outputs until the transaction commits (up to
+ * `commitEvery` records), so in the default size they outlive two scavenges, get promoted and are
+ * collected by full GCs. Measured on `bench:pipeline` (300,000 records): staging manager and processor
+ * CPU down from 26–27 s to 20 s each, throughput up 45%; memory costs up to ~190 MB more per service.
+ */
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+
+/**
  * Starts one service: `node --import tsx apps/<name>/src/main.ts` in its own process group, so a
  * Ctrl-C in the terminal reaches only the supervisor, which then stops the services in order.
  */
@@ -54,8 +63,8 @@ export function launchService(launch: ServiceLaunch): RunningService {
   let child: ChildProcess;
   try {
     // TRIBUTARY_SERVICE_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
-    // (flags NODE_OPTIONS refuses).
-    const nodeArgs = (process.env.TRIBUTARY_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    // (flags NODE_OPTIONS refuses); they come after the defaults, so they override them.
+    const nodeArgs = [...SERVICE_NODE_FLAGS, ...(process.env.TRIBUTARY_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
     child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join('apps', launch.name, 'src', 'main.ts')], {
       cwd: repoRoot,
       env: { ...process.env, ...launch.env },
