@@ -25,7 +25,16 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const adminResource = { close: () => admin.disconnect() };
-  const manager = createPipelineManager({ kafka, registry, codec, admin, topicPrefix: config.topicPrefix, logger, metrics });
+  const manager = createPipelineManager({
+    kafka,
+    registry,
+    codec,
+    admin,
+    topicPrefix: config.topicPrefix,
+    logger,
+    metrics,
+    metricsRegistry: metrics.registry,
+  });
   const monitoring = createMonitoringSink({ kafka, registry, topicPrefix: config.topicPrefix, logger: logger });
   const reporter = createMetricsReporter(
     { registry: metrics.registry, service: 'pipeline-manager', instance: `${hostname()}:${process.pid}`, intervalMs: config.monitoring.metricsIntervalMs, ready: () => manager.ready },

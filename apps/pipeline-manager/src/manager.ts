@@ -7,6 +7,7 @@ import {
   type MessagingMetricsPort,
   silentLogger,
 } from '@tributary/broker';
+import type { Registry } from '@tributary/observability';
 import {
   createDefinitionsView,
   createPipelineEventsView,
@@ -20,6 +21,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { type CommandOutput, CommandTypes, decideCommand } from './commands/index.js';
 import { ERROR_RATE_CODE } from './errors.js';
 import { ErrorRateWindows, failureReason, type FailureVerdict } from './failure/index.js';
+import { registerPipelineRecordMetrics } from './metrics/index.js';
 import { type PipelineManagerOptionsInput, resolvePipelineManagerOptions } from './options.js';
 
 export interface PipelineManagerDeps {
@@ -33,6 +35,11 @@ export interface PipelineManagerDeps {
   topicPrefix: string;
   logger?: BrokerLogger;
   metrics?: MessagingMetricsPort;
+  /**
+   * Registry of the service's `/metrics` (createMetrics' `registry`): the pipelines' record series
+   * (`tributary_pipeline_stage_records_total`, …) are added to it from the run state. Default: none.
+   */
+  metricsRegistry?: Registry;
   clock?: () => number;
   options?: PipelineManagerOptionsInput;
 }
@@ -67,6 +74,10 @@ export function createPipelineManager(deps: PipelineManagerDeps): PipelineManage
   };
   const definitions = createDefinitionsView({ kafka, codec, topicPrefix, logger });
   const events = createPipelineEventsView({ kafka, codec, topicPrefix, logger, clock });
+  // Read from the view when the registry is read: nothing added to the handling of the events.
+  const recordMetrics = deps.metricsRegistry
+    ? registerPipelineRecordMetrics(deps.metricsRegistry, () => (events.caughtUp ? events.state() : undefined))
+    : undefined;
   const publisher = createPublisher({ kafka, codec, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   const commandDeps = {
     definitions,
@@ -227,6 +238,7 @@ export function createPipelineManager(deps: PipelineManagerDeps): PipelineManage
 
     async close() {
       unsubscribe();
+      recordMetrics?.close();
       // In parallel, each waiting out its consumer's fetch; the publisher outlives the runner, which
       // flushes the outputs of the command in hand before it commits.
       await Promise.all([runner.close().then(() => publisher.close()), events.close(), definitions.close()]);

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     instanceId: env.instanceId,
     logger: log,
     metrics,
+    metricsRegistry: metrics.registry,
     options: env.options,
   });
   const monitoring = createMonitoringSink({ kafka, registry, topicPrefix: config.topicPrefix, logger: log });

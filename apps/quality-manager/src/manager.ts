@@ -1,7 +1,9 @@
 import { type BrokerLogger, createPublisher, createTopicFollower, type MessagingMetricsPort, type Publisher } from '@tributary/broker';
+import type { Registry } from '@tributary/observability';
 import type { PipelineSource } from '@tributary/pipeline-state';
 import { createEventCodec, type SchemaRegistryPort, untypedCodec } from '@tributary/schemas';
 import type { Kafka } from 'kafkajs';
+import { createQualityRecordMetrics } from './checking/record-metrics.js';
 import { createQualityRunner, type QualityRunner } from './checking/runner.js';
 import { qualityEventsTopic, qualityTrackerGroupId } from './checking/topics.js';
 import { createQualityCommandConsumer } from './commands.js';
@@ -20,6 +22,11 @@ export interface QualityManagerDeps {
   instanceId: string;
   logger: BrokerLogger;
   metrics?: MessagingMetricsPort;
+  /**
+   * Registry of the service's `/metrics` (createMetrics' `registry`): `tributary_quality_records_total`
+   * is added to it. Default: none.
+   */
+  metricsRegistry?: Registry;
   options?: Partial<QualityManagerOptions>;
   /** Options of the windows and issues tracker. */
   trackerOptions?: Partial<QualityTrackerOptions>;
@@ -65,6 +72,7 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
   const codec = untypedCodec(createEventCodec({ registry: deps.registry }));
   const publisher: Publisher = createPublisher({ kafka: deps.kafka, codec, logger, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   const eventsTopic = qualityEventsTopic(deps.topicPrefix);
+  const recordMetrics = deps.metricsRegistry ? createQualityRecordMetrics(deps.metricsRegistry) : undefined;
   const tracker = createQualityTracker({
     kafka: deps.kafka,
     codec,
@@ -152,6 +160,7 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
           version: pipeline,
           logger,
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
+          ...(recordMetrics ? { recordMetrics } : {}),
           options,
         });
       } catch (err) {
@@ -228,6 +237,7 @@ export function createQualityManager(deps: QualityManagerDeps): QualityManager {
       await publisher.close();
       await codec.close();
       await source.close();
+      recordMetrics?.close();
     },
   };
 }

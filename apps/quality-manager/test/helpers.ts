@@ -16,7 +16,7 @@ import { uniqueName } from '@tributary/testing';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { createOutputCodec, type OutputCodec } from '../src/checking/codec.js';
 import { qualityTopics, type QualityTopics } from '../src/checking/topics.js';
-import { createQualityManager, type QualityManager } from '../src/manager.js';
+import { createQualityManager, type QualityManager, type QualityManagerDeps } from '../src/manager.js';
 import type { QualityManagerOptions } from '../src/options.js';
 import type { QualityTrackerOptions } from '../src/windows/tracker.js';
 
@@ -70,7 +70,11 @@ export class Stack {
   }
 
   /** A quality manager on this stack; closed by `close()`. */
-  async qualityManager(options: Partial<QualityManagerOptions> = {}, trackerOptions: Partial<QualityTrackerOptions> = {}): Promise<QualityManager> {
+  async qualityManager(
+    options: Partial<QualityManagerOptions> = {},
+    trackerOptions: Partial<QualityTrackerOptions> = {},
+    deps: Pick<QualityManagerDeps, 'metricsRegistry'> = {},
+  ): Promise<QualityManager> {
     const viewOptions = { kafka: this.kafka, codec: createEventCodec({ registry: this.registry }), topicPrefix: this.prefix, logger: this.logger };
     const manager = createQualityManager({
       kafka: this.kafka,
@@ -81,6 +85,7 @@ export class Stack {
       logger: this.logger,
       options: { commitEvery: 200, sessionTimeoutMs: 10_000, shutdownTimeoutMs: 10_000, ...options },
       trackerOptions: { flushIntervalMs: 1_000, allowedLateness: '5s', idleMs: 5_000, ...trackerOptions },
+      ...deps,
     });
     this.closeables.push(manager);
     await manager.start();

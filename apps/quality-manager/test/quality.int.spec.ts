@@ -1,3 +1,4 @@
+import { createHealthServer, createMetrics, createMetricsHandler, type HealthServer } from '@tributary/observability';
 import type { QuarantinedRecord } from '@tributary/schemas';
 import { waitFor } from '@tributary/testing';
 import { expect } from 'chai';
@@ -7,7 +8,9 @@ import { pipelineId, Stack } from './helpers.js';
 
 describe('quality manager on the real stack', () => {
   const stack = new Stack();
+  const metrics = createMetrics({ service: 'quality-manager-test', collectDefaultMetrics: false });
   let manager: QualityManager;
+  let http: HealthServer;
 
   afterEach(function () {
     // The manager's own log lines explain a failure better than a timeout does.
@@ -16,11 +19,28 @@ describe('quality manager on the real stack', () => {
 
   before(async () => {
     await stack.start();
-    manager = await stack.qualityManager();
+    manager = await stack.qualityManager({}, {}, { metricsRegistry: metrics.registry });
+    http = createHealthServer({ port: 0, ready: () => manager.ready, metrics: createMetricsHandler(metrics) });
+    await http.listen();
   });
   after(async () => {
+    await http?.close();
     await stack.close();
+    await metrics.close();
   });
+
+  /** `tributary_quality_records_total` of `id` by outcome, as `/metrics` shows it now. */
+  async function recordCounts(id: string): Promise<Record<string, number>> {
+    const text = await (await fetch(`http://127.0.0.1:${http.port}/metrics`)).text();
+    const counts: Record<string, number> = {};
+    for (const line of text.split('\n')) {
+      const m = /^tributary_quality_records_total\{(.*)\} (\S+)$/.exec(line);
+      if (!m) continue;
+      const labels = new Map([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l): [string, string] => [l[1]!, l[2]!]));
+      if (labels.get('pipeline') === id) counts[labels.get('outcome')!] = Number(m[2]);
+    }
+    return counts;
+  }
 
   it('quarantines exactly the records with seeded defects, with the rule each broke, and validates the rest (precision and recall 1.0)', async () => {
     const id = pipelineId('orders');
@@ -94,5 +114,30 @@ describe('quality manager on the real stack', () => {
     const seen = await stack.read([pipeline.topics.validated, pipeline.topics.quarantine], pipeline.codec);
     await waitFor(() => seen.length >= 50, { what: '50 records' });
     expect(seen.every((s) => s.topic === pipeline.topics.validated && s.headers['quality-warnings'] === undefined)).to.equal(true);
+  });
+
+  it('counts validated and quarantined records per pipeline on /metrics, from the commits', async () => {
+    const id = pipelineId('counted');
+    const pipeline = await stack.runPipeline(ordersDefinition(id), 'run-counted');
+    await waitFor(() => manager.pipelines().some((p) => p.pipelineId === id && p.state === 'running'), { what: 'the quality consumer to run' });
+    // The counter's series exist once the pipeline is checked, before any record.
+    expect(await recordCounts(id)).to.deep.equal({ validated: 0, quarantined: 0 });
+
+    // 1,000 records: every 5th breaks the amount range (quarantined), every 7th only the email
+    // warning (validated, flagged) unless it is also a 5th.
+    const now = Date.now();
+    const total = 1000;
+    const records = Array.from({ length: total }, (_, i) => {
+      const defect = i % 5 === 4 ? 'amount-range' : i % 7 === 6 ? 'email-format' : undefined;
+      return { recordId: `c${i}`, key: `k-o${i}`, value: defect ? defectiveOrder(i, defect, now) : cleanOrder(i, now) };
+    });
+    const quarantined = records.filter((_, i) => i % 5 === 4).length;
+    await stack.process(pipeline, records, 'run-counted');
+
+    const seen = await stack.read([pipeline.topics.validated, pipeline.topics.quarantine], pipeline.codec);
+    await waitFor(() => seen.length >= total, { what: `${total} records in .validated and .quarantine`, timeoutMs: 60_000 });
+    expect(seen.filter((s) => s.topic === pipeline.topics.quarantine)).to.have.length(quarantined);
+    // Counted before each commit: every record that is visible is counted.
+    expect(await recordCounts(id)).to.deep.equal({ validated: total - quarantined, quarantined });
   });
 });

@@ -25,6 +25,11 @@ export type {
   TributaryMetrics,
 } from './metrics/index.js';
 
+// An app registers series of its own (e.g. per-pipeline record counts) in the registry of
+// createMetrics with the same prom-client, rather than a dependency (and maybe a copy) of its own.
+export { Counter } from 'prom-client';
+export type { Registry } from 'prom-client';
+
 export { createMetricsReporter, metricsReportingDefaults, samplesOf } from './reporting/index.js';
 export type { HeartbeatSample, MetricSample, MetricSampleSink, MetricsReporter, MetricsReporterOptions } from './reporting/index.js';
 

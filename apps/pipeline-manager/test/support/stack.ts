@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyTopics, createKafka, createPublisher, type Publisher } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
+import { createMetrics, type TributaryMetrics } from '@tributary/observability';
 import type { ViewEvent } from '@tributary/pipeline-state';
 import {
   controlTopics,
@@ -25,6 +26,8 @@ export interface ManagerStack {
   codec: UntypedEventCodec;
   publisher: Publisher;
   manager: PipelineManager;
+  /** The managers' metrics (without the process series): each one adds its record series to this registry. */
+  metrics: TributaryMetrics;
   /** A new manager instance on the same topics (the old one should be closed first). */
   restart(): Promise<PipelineManager>;
   /** Sends a command and waits for the event answering it (by correlation id). */
@@ -44,8 +47,17 @@ export async function createManagerStack(options: PipelineManagerOptionsInput = 
   const wanted = new Set(['pipeline.commands', 'pipeline.events', 'staging.events', 'pipeline.definitions'].map((t) => `${prefix}.${t}`));
   await applyTopics({ admin, catalog: controlTopics({ prefix }).filter((t) => wanted.has(t.name.replace(/\.dlq$/, ''))) });
   const publisher = createPublisher({ kafka, codec, options: { lingerMs: 0 } });
+  const metrics = createMetrics({ service: 'pipeline-manager-test', collectDefaultMetrics: false });
   const make = () =>
-    createPipelineManager({ kafka, registry, codec, admin, topicPrefix: prefix, options: { viewWaitTimeoutMs: 15_000, ...options } });
+    createPipelineManager({
+      kafka,
+      registry,
+      codec,
+      admin,
+      topicPrefix: prefix,
+      metricsRegistry: metrics.registry,
+      options: { viewWaitTimeoutMs: 15_000, ...options },
+    });
   const stack: ManagerStack = {
     prefix,
     kafka,
@@ -54,6 +66,7 @@ export async function createManagerStack(options: PipelineManagerOptionsInput = 
     codec,
     publisher,
     manager: make(),
+    metrics,
     async restart() {
       stack.manager = make();
       await stack.manager.start();
@@ -78,6 +91,7 @@ export async function createManagerStack(options: PipelineManagerOptionsInput = 
       await admin.disconnect();
       await codec.close();
       await registry.close();
+      await metrics.close();
     },
   };
   await stack.manager.start();

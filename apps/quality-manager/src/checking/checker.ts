@@ -6,6 +6,7 @@ import type { CompiledRuleSet, RuleEvaluator } from '@tributary/quality-rules';
 import type { QualityWindowObserved, QuarantinedRecord } from '@tributary/schemas';
 import type { WindowPlan } from '../windows/plan.js';
 import { toFailureEvent } from './failures.js';
+import { type PipelineRecordCounter, recordOutcomes } from './record-metrics.js';
 import { QualityEventNames, QualityHeaders, type QualityTopics } from './topics.js';
 
 /**
@@ -26,6 +27,8 @@ export interface QualityCheckerDeps {
   readonly eventsTopic: string;
   /** Clock for `quarantinedAt` and `observedAt`. Default `Date.now`. */
   readonly clock?: () => number;
+  /** The pipeline's validated/quarantined counters, added to at each commit. Default: not counted. */
+  readonly records?: PipelineRecordCounter;
 }
 
 export interface QualityChecker {
@@ -136,7 +139,10 @@ export function createQualityChecker(deps: QualityCheckerDeps): QualityChecker {
       pending.delete(checkpoint.partition);
       const observedAt = clock();
       for (const [runId, accumulator] of runs) {
-        for (const delta of accumulator.drain()) {
+        const deltas = accumulator.drain();
+        // From the deltas, once per commit: the record metrics cost nothing per record.
+        deps.records?.add(recordOutcomes(deltas));
+        for (const delta of deltas) {
           const value: QualityWindowObserved = {
             ...delta,
             fields: [...delta.fields],

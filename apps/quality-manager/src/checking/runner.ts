@@ -7,6 +7,7 @@ import type { QualityManagerOptions } from '../options.js';
 import { createQualityChecker } from './checker.js';
 import { windowPlan } from '../windows/plan.js';
 import { createOutputCodec } from './codec.js';
+import type { QualityRecordMetrics } from './record-metrics.js';
 import { qualityEventsTopic, qualityTopics } from './topics.js';
 
 export interface QualityRunnerDeps {
@@ -18,6 +19,8 @@ export interface QualityRunnerDeps {
   version: PipelineVersion;
   logger: BrokerLogger;
   metrics?: MessagingMetricsPort;
+  /** Where the checker counts validated and quarantined records. Default: not counted. */
+  recordMetrics?: QualityRecordMetrics;
   options: QualityManagerOptions;
 }
 
@@ -54,6 +57,7 @@ export function createQualityRunner(deps: QualityRunnerDeps): QualityRunner {
     topics,
     plan: windowPlan(version.definition, rules),
     eventsTopic: qualityEventsTopic(topicPrefix),
+    ...(deps.recordMetrics ? { records: deps.recordMetrics.forPipeline(version.pipelineId) } : {}),
   });
   const consumer = createConsumerRunner({
     kafka: deps.kafka,
