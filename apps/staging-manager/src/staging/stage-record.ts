@@ -48,10 +48,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function stageRawRecord(input: RawInput, plan: VersionPlan): StagingOutcome {
   const batchId = input.headers[DataHeaders.batchId] || undefined;
-  const headerId = input.headers[DataHeaders.recordId] || undefined;
-  const fallbackId = () =>
+  // No closure here: this runs per record, and each function created costs (tsx names it).
+  const id =
+    input.headers[DataHeaders.recordId] ||
     recordId({ offset: input.offset }, { batchId: batchId ?? `${input.topic}/${input.partition}`, index: Number(input.offset) });
-  const id = headerId ?? fallbackId();
 
   let parsed: unknown;
   try {

@@ -11,7 +11,10 @@ export const MAX_SEND_BYTES = 512 * 1024;
 /** Approximate bytes of a message on the wire: key, value and headers (record overhead left out). */
 export function messageBytes(message: Message): number {
   let bytes = byteLength(message.key) + byteLength(message.value);
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
+  const headers = message.headers ?? {};
+  // for…in, not Object.entries: this runs per message sent, and entries() allocates a pair per header.
+  for (const name in headers) {
+    const value = headers[name];
     bytes += name.length;
     if (Array.isArray(value)) for (const v of value) bytes += byteLength(v);
     else bytes += byteLength(value);
