@@ -231,6 +231,12 @@ describe('the pipeline flow end to end (five services as processes)', function (
     const latency = snapshots.find((s) => s.service === 'staging-manager' && s.metric === 'tributary_handler_duration_seconds');
     expect(latency).to.deep.include({ kind: 'histogram' });
     expect((latency!.buckets as unknown[]).length).to.be.greaterThan(1);
+    // Pipeline record series: the pipeline manager's counts of the orders pipeline, per stage.
+    const stagedIn = snapshots.filter(
+      (s) => s.service === 'pipeline-manager' && s.metric === 'tributary_pipeline_stage_records_total' && (s.labels as Record<string, string>).pipeline === 'orders',
+    );
+    expect(stagedIn.map((s) => (s.labels as Record<string, string>).stage)).to.include('staging');
+    expect(stagedIn.some((s) => (s.labels as Record<string, string>).outcome === 'in' && (s.value as number) > 0)).to.equal(true);
 
     // The monitoring manager judged every service from its heartbeats: each one UP.
     const isUp = (m: { headers: Record<string, string>; key: string | null }) => m.headers['event-type'] === 'tributary.monitoring.ComponentHealthChanged';
@@ -239,11 +245,15 @@ describe('the pipeline flow end to end (five services as processes)', function (
     for (const name of services) {
       expect(changes.some((c) => c.component === name && c.instance === null && c.status === 'UP'), `${name} UP`).to.equal(true);
     }
-    // And measured Kafka itself: every group's lag, and the disk of the broker's data directory.
-    const measured = async () => (await decodeAll(await readUntil(kafka, topic, (s) => s.some((m) => m.key === 'kafka'), 60_000).then((s) => s.filter((m) => m.key === 'kafka')))).map((v) => v.metric);
+    // And measured Kafka itself: the disk of the broker's data directory, and every group's lag,
+    // under the service that runs the group (so a ServiceDown inhibits its lag alerts).
+    const measured = async () =>
+      (await decodeAll(await readUntil(kafka, topic, (s) => s.some((m) => m.key === 'kafka'), 60_000).then((s) => s.filter((m) => m.key === 'kafka' || m.key === 'staging-manager'))))
+        .filter((v) => v.metric === 'tributary_disk_used_ratio' || v.metric === 'tributary_consumer_group_lag')
+        .map((v) => `${String(v.service)} ${String(v.metric)} ${String((v.labels as Record<string, string>).group ?? '')}`);
     await waitFor(async () => {
       const metrics = await measured();
-      return metrics.includes('tributary_consumer_group_lag') && metrics.includes('tributary_disk_used_ratio');
+      return metrics.includes(`staging-manager tributary_consumer_group_lag ${prefix}-staging-manager`) && metrics.includes('kafka tributary_disk_used_ratio ');
     }, { what: 'group lag and disk measured', timeoutMs: 60_000, intervalMs: 3_000 });
   });
 

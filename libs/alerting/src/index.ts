@@ -41,7 +41,7 @@ export type {
   ThresholdRule,
   WebhookChannel,
 } from './rules/index.js';
-export { AlertEvaluator, alertEvaluatorDefaults } from './evaluation/index.js';
+export { AlertEvaluator, alertEvaluatorDefaults, ruleMetrics } from './evaluation/index.js';
 export type {
   ActiveAlert,
   AlertEvaluatorOptions,
@@ -49,11 +49,12 @@ export type {
   AlertEvaluatorStats,
   AlertStateChange,
   AnomalySignal,
+  RuleMetrics,
   SeriesSample,
 } from './evaluation/index.js';
 export { SilenceStore, silenceStoreDefaults } from './silences/index.js';
 export type { Silence, SilenceInput, SilenceState, SilenceStoreOptions, SilenceStoreSnapshot, SilenceView } from './silences/index.js';
-export { NotificationDispatcher, notificationDispatcherDefaults } from './dispatch/index.js';
+export { Inhibitor, NotificationDispatcher, notificationDispatcherDefaults } from './dispatch/index.js';
 export type {
   Acknowledgement,
   AlertStatus,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AlertEvaluator, type AlertStateChange, fingerprint } from '../src/index.js';
+import { AlertEvaluator, type AlertStateChange, fingerprint, ruleMetrics } from '../src/index.js';
 import { MINUTE, SECOND, T0, attempt, config } from './support/fixtures.js';
 
 const rules = (yaml: string) => config(`groups:\n  - name: g\n    rules:\n${yaml}`).rules;
@@ -239,5 +239,60 @@ describe('AlertEvaluator', () => {
     expect(evaluator.observe({ metric: 'lag', labels: { service: 'b' }, value: 1, time: T0 })).to.equal(false);
     expect(evaluator.stats).to.deep.include({ series: 1, refusedSeries: 1 });
     expect(attempt(() => new AlertEvaluator([], { staleness: 'soon' })).code).to.equal('TRIB_ALERT_OPTIONS_INVALID');
+  });
+
+  describe('the metrics the rules read', () => {
+    const READING = rules(`      - { name: Hot, kind: threshold, series: { metric: temp }, threshold: { op: '>', value: 1 } }
+      - { name: Fast, kind: rate_of_change, series: { metric: queue }, rate_of_change: { window: 5m, op: '>', value: 1 } }
+      - { name: Faster, kind: rate_of_change, series: { metric: queue, matchers: ['a="1"'] }, rate_of_change: { window: 10m, op: '>', value: 1 } }
+      - { name: Deep, kind: threshold, series: { metric: queue }, threshold: { op: '>', value: 9 } }
+      - { name: Down, kind: absent, series: { metric: heartbeat, matchers: ['env="prod"'] }, absent: { window: 1m } }
+      - { name: Odd, kind: anomaly, series: { metric: latency }, anomaly: { min_score: 3 } }
+      - { name: OddRate, kind: anomaly, series: { metric: rate }, anomaly: { min_score: 3 } }
+      - { name: HighRate, kind: threshold, series: { metric: rate }, threshold: { op: '>', value: 1 } }
+`);
+    const METRICS = ['temp', 'queue', 'heartbeat', 'latency', 'rate', 'other'];
+
+    it('indexes samples by metric with the longest rate window (absent rules read samples too), and anomaly rules as signals only', () => {
+      const reads = ruleMetrics(READING);
+      expect([...reads.sampleWindows].sort()).to.deep.equal([
+        ['heartbeat', 0],
+        ['queue', 10 * MINUTE],
+        ['rate', 0],
+        ['temp', 0],
+      ]);
+      expect([...reads.signalMetrics].sort()).to.deep.equal(['latency', 'rate']);
+      expect(ruleMetrics([])).to.deep.equal({ sampleWindows: new Map(), signalMetrics: new Set() });
+    });
+
+    it('answers readsSamples and readsSignals exactly as observe and observeAnomaly would, and follows setRules', () => {
+      const evaluator = new AlertEvaluator(READING);
+      const sample = (metric: string) => ({ metric, labels: { env: 'prod', service: 'cpm' }, value: 1, time: T0 });
+      const verdicts = () =>
+        METRICS.map((m) => [m, evaluator.readsSamples(m), evaluator.readsSignals(m)]);
+      const observed = () =>
+        METRICS.map((m) => [m, evaluator.observe(sample(m)), evaluator.observeAnomaly({ ...sample(m), score: 1 })]);
+      const expected = [
+        ['temp', true, false],
+        ['queue', true, false],
+        ['heartbeat', true, false],
+        ['latency', false, true],
+        ['rate', true, true],
+        ['other', false, false],
+      ];
+      expect(verdicts()).to.deep.equal(expected);
+      expect(observed()).to.deep.equal(expected);
+      evaluator.setRules([]);
+      expect(verdicts().every(([, s, a]) => !s && !a)).to.equal(true);
+      expect(observed().every(([, s, a]) => !s && !a)).to.equal(true);
+      evaluator.setRules(rules(`      - { name: Odd, kind: anomaly, series: { metric: other }, anomaly: { min_score: 3 } }\n`));
+      expect(verdicts().filter(([, s, a]) => s || a)).to.deep.equal([['other', false, true]]);
+    });
+
+    it('still refuses a malformed sample of a metric no rule reads', () => {
+      const evaluator = new AlertEvaluator(READING);
+      expect(evaluator.readsSamples('other')).to.equal(false);
+      expect(attempt(() => evaluator.observe({ metric: 'other', labels: { a: 1 as unknown as string }, value: 1, time: T0 })).code).to.equal('TRIB_ALERT_SAMPLE_INVALID');
+    });
   });
 });

@@ -4,8 +4,36 @@ import type { Admin } from 'kafkajs';
 
 /** The lag of every consumer group, as the monitoring manager measures it from Kafka itself. */
 export const GROUP_LAG_METRIC = 'tributary_consumer_group_lag';
-/** The series' service: lag is the broker's view of a group, whichever service runs it. */
+/** The service of series measured from the broker itself (disk, and the lag of groups that are not Tributary's). */
 export const GROUP_LAG_SERVICE = 'kafka';
+
+/**
+ * Which service runs a consumer group, by Tributary's group names: `<prefix>-<name>` or
+ * `<prefix>-<name>.<pipeline>…` / `<prefix>-<name>-<role>…`. Longest name first, so
+ * `quality-tracker` is the quality manager's and not another `quality…` service's.
+ */
+const GROUP_OWNERS: readonly (readonly [name: string, service: string])[] = [
+  ['pipeline-manager', 'pipeline-manager'],
+  ['staging-manager', 'staging-manager'],
+  ['monitoring', 'monitoring-manager'],
+  ['processor', 'processor'],
+  ['quality', 'quality-manager'],
+  ['cpm', 'cpm'],
+];
+
+/**
+ * The service a group's lag is about: its lag series carry that service, so a `ServiceDown` alert
+ * of the service inhibits its lag alerts (`equal: [service]`). Groups of other prefixes or tools
+ * (a console consumer, Kafka Connect) stay `kafka`. Pure.
+ */
+export function groupOwner(topicPrefix: string, groupId: string): string {
+  if (!groupId.startsWith(`${topicPrefix}-`)) return GROUP_LAG_SERVICE;
+  const rest = groupId.slice(topicPrefix.length + 1);
+  for (const [name, service] of GROUP_OWNERS) {
+    if (rest === name || rest.startsWith(`${name}.`) || rest.startsWith(`${name}-`)) return service;
+  }
+  return GROUP_LAG_SERVICE;
+}
 
 export interface GroupOffsets {
   groupId: string;
@@ -17,7 +45,12 @@ export interface GroupOffsets {
  * Partitions the group never committed (offset −1) are left out: a throwaway reader, or a group that
  * has not finished its first batch, has no lag to speak of. Pure.
  */
-export function groupLagSamples(groups: readonly GroupOffsets[], highWatermarks: ReadonlyMap<string, ReadonlyMap<number, bigint>>, instance: string, now: number): MetricSnapshot[] {
+export function groupLagSamples(
+  groups: readonly GroupOffsets[],
+  highWatermarks: ReadonlyMap<string, ReadonlyMap<number, bigint>>,
+  who: { topicPrefix: string; instance: string },
+  now: number,
+): MetricSnapshot[] {
   const samples: MetricSnapshot[] = [];
   for (const group of groups) {
     for (const { topic, partitions } of group.topics) {
@@ -34,8 +67,8 @@ export function groupLagSamples(groups: readonly GroupOffsets[], highWatermarks:
       }
       if (committed === 0) continue;
       samples.push({
-        service: GROUP_LAG_SERVICE,
-        instance,
+        service: groupOwner(who.topicPrefix, group.groupId),
+        instance: who.instance,
         metric: GROUP_LAG_METRIC,
         kind: 'gauge',
         labels: { group: group.groupId, topic },
@@ -50,7 +83,12 @@ export function groupLagSamples(groups: readonly GroupOffsets[], highWatermarks:
 }
 
 /** Reads every consumer group's committed offsets and the high watermarks of their topics. */
-export async function measureGroupLag(admin: Admin, instance: string, now: () => number, logger: BrokerLogger): Promise<MetricSnapshot[]> {
+export async function measureGroupLag(
+  admin: Admin,
+  who: { topicPrefix: string; instance: string },
+  now: () => number,
+  logger: BrokerLogger,
+): Promise<MetricSnapshot[]> {
   const { groups } = await admin.listGroups();
   const offsets: GroupOffsets[] = [];
   for (const { groupId, protocolType } of groups) {
@@ -72,5 +110,5 @@ export async function measureGroupLag(admin: Admin, instance: string, now: () =>
       logger.debug({ err, topic }, 'could not read the offsets of a topic');
     }
   }
-  return groupLagSamples(offsets, highs, instance, now());
+  return groupLagSamples(offsets, highs, who, now());
 }

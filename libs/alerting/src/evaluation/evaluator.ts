@@ -3,6 +3,7 @@ import { type Labels, canonicalLabels, fingerprint, labelsKey } from '../labels/
 import { type AlertRule, renderAnnotations } from '../rules/index.js';
 import { evaluateRule } from './conditions.js';
 import { type AlertEvaluatorOptions, type ResolvedAlertEvaluatorOptions, resolveAlertEvaluatorOptions } from './options.js';
+import { type RuleMetrics, ruleMetrics } from './rule-metrics.js';
 import { type SeriesState, SeriesIndex, type SignalState, addSample, trimSamples } from './series-store.js';
 import { type AlertEvaluatorSnapshot, type SnapshotAlert, parseEvaluatorSnapshot } from './snapshot.js';
 import type { ActiveAlert, AlertEvaluatorStats, AlertStateChange, AnomalySignal, SeriesSample } from './types.js';
@@ -41,8 +42,8 @@ function checkInput(what: string, input: { metric: unknown; labels: unknown; tim
 export class AlertEvaluator {
   readonly #options: ResolvedAlertEvaluatorOptions;
   #rules: readonly AlertRule[] = [];
-  #sampleWindows = new Map<string, number>();
-  #signalMetrics = new Set<string>();
+  /** Which metrics the rules read (samples, anomaly signals): rebuilt with the rules by setRules. */
+  #reads: RuleMetrics = ruleMetrics([]);
   readonly #ruleStates = new Map<string, { startedAt: number; seen: boolean }>();
   /** Alerts by rule name, then alert id. */
   readonly #alerts = new Map<string, Map<string, AlertInstance>>();
@@ -62,22 +63,30 @@ export class AlertEvaluator {
    */
   setRules(rules: readonly AlertRule[]): void {
     this.#rules = rules;
-    this.#sampleWindows = new Map();
-    this.#signalMetrics = new Set();
-    for (const rule of rules) {
-      if (rule.kind === 'anomaly') {
-        this.#signalMetrics.add(rule.selector.metric);
-        continue;
-      }
-      const window = rule.kind === 'rate_of_change' ? rule.rateOfChange.windowMs : 0;
-      this.#sampleWindows.set(rule.selector.metric, Math.max(window, this.#sampleWindows.get(rule.selector.metric) ?? 0));
-    }
+    this.#reads = ruleMetrics(rules);
   }
 
-  /** Feeds one sample. Returns false when no rule reads its metric or the series limit refused it. */
+  /**
+   * Whether some rule reads samples of `metric` (a threshold, rate-of-change or absent rule on it).
+   * When not, `observe` of such a sample changes nothing: a caller on a hot path asks this first and
+   * saves building the sample (copying its labels) and having it checked.
+   */
+  readsSamples(metric: string): boolean {
+    return this.#reads.sampleWindows.has(metric);
+  }
+
+  /** Whether some anomaly rule reads anomaly signals of `metric`; when not, `observeAnomaly` changes nothing. */
+  readsSignals(metric: string): boolean {
+    return this.#reads.signalMetrics.has(metric);
+  }
+
+  /**
+   * Feeds one sample. Returns false when no rule reads its metric or the series limit refused it.
+   * A malformed sample is refused (TRIB_ALERT_SAMPLE_INVALID) whether or not a rule reads it.
+   */
   observe(sample: SeriesSample): boolean {
     checkInput('sample', sample);
-    if (!this.#sampleWindows.has(sample.metric)) return false;
+    if (!this.#reads.sampleWindows.has(sample.metric)) return false;
     const state = this.#samples.get(sample.metric, sample.labels, (labels) => ({ labels, times: [], values: [], lastSeen: sample.time }));
     if (state === undefined) return false;
     addSample(state, sample.time, sample.value, this.#options.maxSamplesPerSeries);
@@ -87,7 +96,7 @@ export class AlertEvaluator {
   /** Feeds the latest anomaly score of a series. Returns false when no anomaly rule reads its metric. */
   observeAnomaly(signal: AnomalySignal): boolean {
     checkInput('anomaly signal', signal, ['score', signal.score]);
-    if (!this.#signalMetrics.has(signal.metric)) return false;
+    if (!this.#reads.signalMetrics.has(signal.metric)) return false;
     const state = this.#signals.get(signal.metric, signal.labels, (labels) => ({ labels, time: signal.time, value: signal.value, score: signal.score }));
     if (state === undefined) return false;
     if (signal.time >= state.time) Object.assign(state, { time: signal.time, value: signal.value, score: signal.score });
@@ -205,15 +214,16 @@ export class AlertEvaluator {
 
   #prune(now: number): void {
     const retention = this.#options.seriesRetention;
+    const { sampleWindows, signalMetrics } = this.#reads;
     this.#samples.prune(
-      (metric) => this.#sampleWindows.has(metric),
+      (metric) => sampleWindows.has(metric),
       (metric, state) => {
-        trimSamples(state, this.#sampleWindows.get(metric) ?? 0);
+        trimSamples(state, sampleWindows.get(metric) ?? 0);
         return now - state.lastSeen > retention;
       },
     );
     this.#signals.prune(
-      (metric) => this.#signalMetrics.has(metric),
+      (metric) => signalMetrics.has(metric),
       (_metric, state) => now - state.time > retention,
     );
   }
