@@ -16,6 +16,7 @@ import { fixed, int, section, summary, table } from '../../libs/broker/bench/rep
 import { cpmClient } from '../platform/demo.js';
 import { generateOrders } from '../platform/demo-data.js';
 import { startPlatform } from '../platform/platform.js';
+import { SERVICE_NODE_FLAGS } from '../platform/services.js';
 import { repoRoot } from '../stack/src/options.js';
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 300);
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
   await admin.connect();
   const bareTopic = uniqueName('bench-ingest-bare');
   await admin.createTopics({ topics: [{ topic: bareTopic, numPartitions: 6 }], waitForLeaders: true });
-  const bare = spawn(process.execPath, ['--import', 'tsx', path.join('infra', 'bench', 'bare-ingest-server.ts')], {
+  // The same node flags as the CPM gets from the platform: the comparison is of the handlers, not of heap settings.
+  const bare = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', path.join('infra', 'bench', 'bare-ingest-server.ts')], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '17190', TOPIC: bareTopic, KAFKA_BROKERS: config.kafka.brokers.join(',') },
     stdio: 'inherit',

@@ -14,6 +14,8 @@
  * most 5% slower than off.
  *
  * BENCH_RECORDS (default 1,000,000). Both sides use 6 partitions, the default of a pipeline's data topics.
+ * The bench process (the passthrough hop, and the producer and reader of both sides) runs with the
+ * services' node flags (SERVICE_NODE_FLAGS, set in the npm script), so heap settings favour neither side.
  */
 import os from 'node:os';
 import { createKafka } from '@tributary/broker';
@@ -23,6 +25,7 @@ import type { Kafka, Message } from 'kafkajs';
 import { fixed, int, section, summary, table } from '../../libs/broker/bench/report.js';
 import { cpmClient, waitForPipeline } from '../platform/demo.js';
 import { startPlatform } from '../platform/platform.js';
+import { SERVICE_NODE_FLAGS } from '../platform/services.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PARTITIONS = 6;
@@ -226,9 +229,11 @@ async function metricsCost(kafka: Kafka): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const missing = SERVICE_NODE_FLAGS.filter((flag) => !process.execArgv.includes(flag));
+  if (missing.length > 0) throw new Error(`run through npm run bench:pipeline: the bench process needs the services' node flags (${missing.join(' ')})`);
   console.log('Tributary pipeline benchmark');
   console.log(`${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} CPUs · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`records ${int(RECORDS)} of ~${record(1, Date.now()).length} bytes · partitions ${PARTITIONS} · produce batches of ${int(BATCH)}`);
+  console.log(`records ${int(RECORDS)} of ~${record(1, Date.now()).length} bytes · partitions ${PARTITIONS} · produce batches of ${int(BATCH)} · node flags ${SERVICE_NODE_FLAGS.join(' ')} on both sides`);
   const config = loadConfig();
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'bench-pipeline' });
   if (METRICS_COST) {

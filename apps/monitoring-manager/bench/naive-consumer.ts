@@ -1,0 +1,72 @@
+import type { EventCodecPort } from '@tributary/broker';
+import { BaselineBook, type MetricPoint, seriesKey, storeKeys } from '@tributary/monitoring-baselines';
+import { uniqueName, waitFor } from '@tributary/testing';
+import type { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import { MonitoringEventNames } from '../src/names.js';
+
+export interface NaiveRun {
+  /** From joining the group (the backlog already there) to the last point's write acknowledged by Redis. */
+  seconds: number;
+  points: number;
+}
+
+/**
+ * The design the manager is measured against: a plain kafkajs consumer (eachBatch) that decodes each
+ * snapshot with the same codec, applies the same baseline math, and writes the series through to
+ * Redis with ONE command per point (HSET, awaited before the next point of the partition) — the write
+ * of libs/monitoring-baselines/bench/naive.ts, kept across batches here. It gets the manager's
+ * consumer settings (1 MiB per partition, three partitions at a time), so the two differ in how they
+ * handle points, not in how they fetch them.
+ */
+export async function naiveConsumerRun(deps: { kafka: Kafka; codec: EventCodecPort; redis: Redis; topic: string; storePrefix: string; expected: number; timeoutMs: number }): Promise<NaiveRun> {
+  const book = new BaselineBook();
+  const keys = storeKeys(deps.storePrefix);
+  const consumer = deps.kafka.consumer({ groupId: uniqueName('bench-monitoring-naive'), maxBytesPerPartition: 1024 * 1024, readUncommitted: false });
+  let joinedAt: number | undefined;
+  let doneAt: number | undefined;
+  let points = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joinedAt ??= performance.now()));
+
+  async function write(point: MetricPoint): Promise<void> {
+    book.apply([point]);
+    const key = seriesKey(point);
+    const s = book.snapshot(key)!;
+    await deps.redis.hset(keys.baseline(key), {
+      state: JSON.stringify(s),
+      service: s.service,
+      metric: s.metric,
+      kind: s.kind,
+      mean: s.overall.mean,
+      stddev: Math.sqrt(s.overall.variance),
+      points: s.overall.n,
+      lastAt: s.lastAt ?? '',
+    });
+  }
+
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [deps.topic], fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: 3,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) break;
+          if (message.value !== null) {
+            const decoded = deps.codec.decodeCached?.(message.value) ?? (await deps.codec.decode(message.value));
+            if (decoded.type === MonitoringEventNames.metricSnapshot) {
+              await write(decoded.value as MetricPoint);
+              if (++points === deps.expected) doneAt = performance.now();
+            }
+          }
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+      },
+    });
+    await waitFor(() => doneAt !== undefined, { what: `the naive consumer to write ${deps.expected} points`, timeoutMs: deps.timeoutMs, intervalMs: 20 });
+  } finally {
+    await consumer.disconnect();
+  }
+  return { seconds: (doneAt! - joinedAt!) / 1000, points };
+}
