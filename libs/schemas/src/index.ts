@@ -105,6 +105,8 @@ export type {
   InsightGenerated,
   MetricAnomalyDetected,
   MetricAnomalyResolved,
+  MetricBatch,
+  MetricBatchSample,
   MetricKind,
   MetricSnapshot,
   MonitoringCommandRejected,

@@ -3,6 +3,7 @@ import { uniqueName } from '@tributary/testing';
 import { expect } from 'chai';
 import {
   type AlertStateChanged,
+  type MetricBatch,
   type MetricSnapshot,
   type PipelineCreated,
   type RunProgress,
@@ -84,6 +85,25 @@ const samples = {
     ],
     observedAt: now,
   } satisfies MetricSnapshot,
+  'tributary.monitoring.MetricBatch': {
+    service: 'quality-manager',
+    instance: 'host-1:123',
+    observedAt: now,
+    samples: [
+      { metric: 'tributary_messages_consumed_total', kind: 'counter', labels: { topic: 'tributary.quality.commands' }, value: 1_200, count: null, buckets: [] },
+      {
+        metric: 'tributary_handler_duration_seconds',
+        kind: 'histogram',
+        labels: { topic: 'tributary.quality.commands' },
+        value: 12.5,
+        count: 40,
+        buckets: [
+          { le: 0.1, count: 30 },
+          { le: Infinity, count: 40 },
+        ],
+      },
+    ],
+  } satisfies MetricBatch,
   'tributary.monitoring.AlertStateChanged': {
     alertId: 'a1b2',
     alertName: 'ConsumerLagHigh',

@@ -559,6 +559,70 @@ export namespace TributaryMonitoring {
          */
         count: number;
     }
+    export const MetricBatchSampleSchema = "{\"type\":\"record\",\"name\":\"MetricBatchSample\",\"doc\":\"A sample of one metric series: a MetricSnapshot without the service, instance and time its batch gives.\",\"fields\":[{\"name\":\"metric\",\"type\":\"string\",\"doc\":\"Metric name in Prometheus style (e.g. tributary_messages_consumed_total).\"},{\"name\":\"kind\",\"type\":{\"type\":\"enum\",\"name\":\"MetricKind\",\"doc\":\"Prometheus metric type of the series.\",\"symbols\":[\"counter\",\"gauge\",\"histogram\"],\"default\":\"gauge\"},\"doc\":\"How to read value, count and buckets.\"},{\"name\":\"labels\",\"type\":{\"type\":\"map\",\"values\":\"string\"},\"default\":{},\"doc\":\"Label names and values identifying the series.\"},{\"name\":\"value\",\"type\":\"double\",\"doc\":\"The counter's total, the gauge's value, or the histogram's sum of observations.\"},{\"name\":\"count\",\"type\":[\"null\",\"long\"],\"default\":null,\"doc\":\"Number of observations of a histogram; null for counters and gauges.\"},{\"name\":\"buckets\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"HistogramBucket\",\"doc\":\"One cumulative histogram bucket.\",\"fields\":[{\"name\":\"le\",\"type\":\"double\",\"doc\":\"Upper bound (inclusive); Infinity for the +Inf bucket.\"},{\"name\":\"count\",\"type\":\"long\",\"doc\":\"Observations less than or equal to le.\"}]}},\"default\":[],\"doc\":\"Cumulative buckets of a histogram; empty for counters and gauges.\"}]}";
+    export const MetricBatchSampleName = "tributary.monitoring.MetricBatchSample";
+    /**
+     * A sample of one metric series: a MetricSnapshot without the service, instance and time its batch gives.
+     */
+    export interface MetricBatchSample {
+        /**
+         * Metric name in Prometheus style (e.g. tributary_messages_consumed_total).
+         */
+        metric: string;
+        /**
+         * How to read value, count and buckets.
+         */
+        kind: TributaryMonitoring.MetricKind;
+        /**
+         * Label names and values identifying the series.
+         *
+         * Default: {}
+         */
+        labels: {
+            [index: string]: string;
+        };
+        /**
+         * The counter's total, the gauge's value, or the histogram's sum of observations.
+         */
+        value: number;
+        /**
+         * Number of observations of a histogram; null for counters and gauges.
+         *
+         * Default: null
+         */
+        count: null | number;
+        /**
+         * Cumulative buckets of a histogram; empty for counters and gauges.
+         *
+         * Default: []
+         */
+        buckets: TributaryMonitoring.HistogramBucket[];
+    }
+    export const MetricBatchSchema = "{\"type\":\"record\",\"name\":\"MetricBatch\",\"namespace\":\"tributary.monitoring\",\"doc\":\"Samples of several metric series of one service instance taken at one moment, published to tributary.monitoring.metrics. Keyed by service. What services write each reporting interval (split into bounded records); MetricSnapshot, one series per record, stays readable.\",\"fields\":[{\"name\":\"service\",\"type\":\"string\",\"doc\":\"Service that owns the metrics (e.g. quality-manager).\"},{\"name\":\"instance\",\"type\":\"string\",\"doc\":\"Instance of the service (host:pid or pod name).\"},{\"name\":\"observedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the samples were taken.\"},{\"name\":\"samples\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"MetricBatchSample\",\"doc\":\"A sample of one metric series: a MetricSnapshot without the service, instance and time its batch gives.\",\"fields\":[{\"name\":\"metric\",\"type\":\"string\",\"doc\":\"Metric name in Prometheus style (e.g. tributary_messages_consumed_total).\"},{\"name\":\"kind\",\"type\":{\"type\":\"enum\",\"name\":\"MetricKind\",\"doc\":\"Prometheus metric type of the series.\",\"symbols\":[\"counter\",\"gauge\",\"histogram\"],\"default\":\"gauge\"},\"doc\":\"How to read value, count and buckets.\"},{\"name\":\"labels\",\"type\":{\"type\":\"map\",\"values\":\"string\"},\"default\":{},\"doc\":\"Label names and values identifying the series.\"},{\"name\":\"value\",\"type\":\"double\",\"doc\":\"The counter's total, the gauge's value, or the histogram's sum of observations.\"},{\"name\":\"count\",\"type\":[\"null\",\"long\"],\"default\":null,\"doc\":\"Number of observations of a histogram; null for counters and gauges.\"},{\"name\":\"buckets\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"HistogramBucket\",\"doc\":\"One cumulative histogram bucket.\",\"fields\":[{\"name\":\"le\",\"type\":\"double\",\"doc\":\"Upper bound (inclusive); Infinity for the +Inf bucket.\"},{\"name\":\"count\",\"type\":\"long\",\"doc\":\"Observations less than or equal to le.\"}]}},\"default\":[],\"doc\":\"Cumulative buckets of a histogram; empty for counters and gauges.\"}]}},\"default\":[],\"doc\":\"The samples, at most a few hundred a record (the writer splits larger reports).\"}]}";
+    export const MetricBatchName = "tributary.monitoring.MetricBatch";
+    /**
+     * Samples of several metric series of one service instance taken at one moment, published to tributary.monitoring.metrics. Keyed by service. What services write each reporting interval (split into bounded records); MetricSnapshot, one series per record, stays readable.
+     */
+    export interface MetricBatch {
+        /**
+         * Service that owns the metrics (e.g. quality-manager).
+         */
+        service: string;
+        /**
+         * Instance of the service (host:pid or pod name).
+         */
+        instance: string;
+        /**
+         * When the samples were taken.
+         */
+        observedAt: number;
+        /**
+         * The samples, at most a few hundred a record (the writer splits larger reports).
+         *
+         * Default: []
+         */
+        samples: TributaryMonitoring.MetricBatchSample[];
+    }
     export const MetricSnapshotSchema = "{\"type\":\"record\",\"name\":\"MetricSnapshot\",\"namespace\":\"tributary.monitoring\",\"doc\":\"A sample of one metric series of one service instance, published to tributary.monitoring.metrics. Keyed by service.\",\"fields\":[{\"name\":\"service\",\"type\":\"string\",\"doc\":\"Service that owns the metric (e.g. quality-manager).\"},{\"name\":\"instance\",\"type\":\"string\",\"doc\":\"Instance of the service (host:pid or pod name).\"},{\"name\":\"metric\",\"type\":\"string\",\"doc\":\"Metric name in Prometheus style (e.g. tributary_messages_consumed_total).\"},{\"name\":\"kind\",\"type\":{\"type\":\"enum\",\"name\":\"MetricKind\",\"doc\":\"Prometheus metric type of the series.\",\"symbols\":[\"counter\",\"gauge\",\"histogram\"],\"default\":\"gauge\"},\"doc\":\"How to read value, count and buckets.\"},{\"name\":\"labels\",\"type\":{\"type\":\"map\",\"values\":\"string\"},\"default\":{},\"doc\":\"Label names and values identifying the series.\"},{\"name\":\"value\",\"type\":\"double\",\"doc\":\"The counter's total, the gauge's value, or the histogram's sum of observations.\"},{\"name\":\"count\",\"type\":[\"null\",\"long\"],\"default\":null,\"doc\":\"Number of observations of a histogram; null for counters and gauges.\"},{\"name\":\"buckets\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"HistogramBucket\",\"doc\":\"One cumulative histogram bucket.\",\"fields\":[{\"name\":\"le\",\"type\":\"double\",\"doc\":\"Upper bound (inclusive); Infinity for the +Inf bucket.\"},{\"name\":\"count\",\"type\":\"long\",\"doc\":\"Observations less than or equal to le.\"}]}},\"default\":[],\"doc\":\"Cumulative buckets of a histogram; empty for counters and gauges.\"},{\"name\":\"observedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the sample was taken.\"}]}";
     export const MetricSnapshotName = "tributary.monitoring.MetricSnapshot";
     /**
@@ -2403,6 +2467,8 @@ export type HistogramBucket = TributaryMonitoring.HistogramBucket;
 export type InsightGenerated = TributaryInsight.InsightGenerated;
 export type MetricAnomalyDetected = TributaryMonitoring.MetricAnomalyDetected;
 export type MetricAnomalyResolved = TributaryMonitoring.MetricAnomalyResolved;
+export type MetricBatch = TributaryMonitoring.MetricBatch;
+export type MetricBatchSample = TributaryMonitoring.MetricBatchSample;
 export type MetricKind = TributaryMonitoring.MetricKind;
 export type MetricSnapshot = TributaryMonitoring.MetricSnapshot;
 export type MonitoringCommandRejected = TributaryMonitoring.MonitoringCommandRejected;
@@ -2464,6 +2530,7 @@ export interface EventTypes {
   'tributary.monitoring.Heartbeat': Heartbeat;
   'tributary.monitoring.MetricAnomalyDetected': MetricAnomalyDetected;
   'tributary.monitoring.MetricAnomalyResolved': MetricAnomalyResolved;
+  'tributary.monitoring.MetricBatch': MetricBatch;
   'tributary.monitoring.MetricSnapshot': MetricSnapshot;
   'tributary.monitoring.MonitoringCommandRejected': MonitoringCommandRejected;
   'tributary.monitoring.PutAlertRules': PutAlertRules;
@@ -2522,6 +2589,7 @@ export const EVENT_TYPE_NAMES: readonly EventTypeName[] = [
   'tributary.monitoring.Heartbeat',
   'tributary.monitoring.MetricAnomalyDetected',
   'tributary.monitoring.MetricAnomalyResolved',
+  'tributary.monitoring.MetricBatch',
   'tributary.monitoring.MetricSnapshot',
   'tributary.monitoring.MonitoringCommandRejected',
   'tributary.monitoring.PutAlertRules',
@@ -2577,6 +2645,7 @@ export const eventSchemas: { readonly [T in EventTypeName]: AvroRecordSchema } =
   'tributary.monitoring.Heartbeat': JSON.parse(TributaryMonitoring.HeartbeatSchema) as AvroRecordSchema,
   'tributary.monitoring.MetricAnomalyDetected': JSON.parse(TributaryMonitoring.MetricAnomalyDetectedSchema) as AvroRecordSchema,
   'tributary.monitoring.MetricAnomalyResolved': JSON.parse(TributaryMonitoring.MetricAnomalyResolvedSchema) as AvroRecordSchema,
+  'tributary.monitoring.MetricBatch': JSON.parse(TributaryMonitoring.MetricBatchSchema) as AvroRecordSchema,
   'tributary.monitoring.MetricSnapshot': JSON.parse(TributaryMonitoring.MetricSnapshotSchema) as AvroRecordSchema,
   'tributary.monitoring.MonitoringCommandRejected': JSON.parse(TributaryMonitoring.MonitoringCommandRejectedSchema) as AvroRecordSchema,
   'tributary.monitoring.PutAlertRules': JSON.parse(TributaryMonitoring.PutAlertRulesSchema) as AvroRecordSchema,
