@@ -2,8 +2,12 @@ import { controlTopicCatalog, createEventCodec, type Heartbeat, type MetricSnaps
 import type { Kafka } from 'kafkajs';
 import type { BrokerLogger } from '../logger.js';
 import { createPublisher } from '../publisher/index.js';
+import { type MetricBatchBounds, metricBatchesOf } from './batches.js';
 
 export const MonitoringEventNames = {
+  /** What Tributary writes: a report's samples, a few hundred a record. */
+  metricBatch: 'tributary.monitoring.MetricBatch',
+  /** One sample a record: written before MetricBatch, still read (history is replayed). */
   metricSnapshot: 'tributary.monitoring.MetricSnapshot',
   heartbeat: 'tributary.monitoring.Heartbeat',
 } as const;
@@ -13,18 +17,23 @@ export interface MonitoringSinkDeps {
   registry: SchemaRegistryPort;
   topicPrefix: string;
   logger: BrokerLogger;
+  /** How large a MetricBatch record may grow (defaults: `metricBatchDefaults`, 500 samples, 256 KiB). */
+  batch?: MetricBatchBounds;
 }
 
-/** Where a service's metric snapshots and heartbeats go: `<prefix>.monitoring.metrics`. */
+/** Where a service's metric samples and heartbeats go: `<prefix>.monitoring.metrics`. */
 export interface MonitoringSink {
+  /** One report's samples, sent as MetricBatch records (see `metricBatchesOf`). */
   metrics(samples: readonly MetricSnapshot[]): Promise<void>;
   heartbeat(beat: Heartbeat): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Publishes MetricSnapshot and Heartbeat events to `<prefix>.monitoring.metrics`, keyed by service
- * (so one service's series stay in one partition, in order), with a publisher of its own: its
+ * Publishes MetricBatch and Heartbeat events to `<prefix>.monitoring.metrics`, keyed by service
+ * (so one service's series stay in one partition, in order): a report's samples go in as few bounded
+ * records as fit, not one record per sample, so a reader pays Kafka's and Avro's per-record cost once
+ * per few hundred samples (as Prometheus remote-write and OTLP batch theirs). A publisher of its own: its
  * messages are not counted in the service's messaging metrics, and a slow or absent broker delays
  * only monitoring.
  */
@@ -34,7 +43,7 @@ export function createMonitoringSink(deps: MonitoringSinkDeps): MonitoringSink {
   const publisher = createPublisher({ kafka: deps.kafka, codec, logger: deps.logger.child({ component: 'monitoring-sink' }) });
   return {
     async metrics(samples) {
-      await Promise.all(samples.map((s) => publisher.publish(topic, MonitoringEventNames.metricSnapshot, s, { key: s.service })));
+      await Promise.all(metricBatchesOf(samples, deps.batch).map((b) => publisher.publish(topic, MonitoringEventNames.metricBatch, b, { key: b.service })));
     },
     async heartbeat(beat) {
       await publisher.publish(topic, MonitoringEventNames.heartbeat, beat, { key: beat.service });
