@@ -1,3 +1,4 @@
+import type { MetricBatch } from '@tributary/schemas';
 import { expect } from 'chai';
 import { createMonitoringState, type MonitoringBounds, type MonitoringState, monitoringViewDefaults, MONITORING_VIEW_TYPES as T } from '../src/index.js';
 import { PipelineStateError } from '../src/errors.js';
@@ -28,6 +29,30 @@ describe('monitoring read model (pure folding)', () => {
       ]);
       expect(Object.keys(series[0]!.labels)).to.deep.equal(['group', 'topic']);
       expect(series[0]).to.include({ firstAt: T0, lastAt: T0 + 15 * SECOND, kind: 'counter' });
+    });
+
+    it('takes every sample of a MetricBatch with its batch\'s service, instance and time, as the same snapshots would be', () => {
+      const batch: MetricBatch = {
+        service: 'cpm',
+        instance: 'cpm-1',
+        observedAt: T0,
+        samples: [
+          { metric: 'tributary_messages_consumed_total', kind: 'counter', labels: { topic: 'orders' }, value: 5, count: null, buckets: [] },
+          { metric: 'latency', kind: 'histogram', labels: {}, value: 3.5, count: 7, buckets: [{ le: Infinity, count: 7 }] },
+          { metric: 'heap_bytes', kind: 'gauge', labels: {}, value: Number.NaN, count: null, buckets: [] },
+        ],
+      };
+      const s = stateWith();
+      expect(s.apply(T.metricBatch, batch)).to.equal(true);
+      expect(s.apply(T.metricBatch, batch)).to.equal(false);
+      const reference = stateWith();
+      for (const x of batch.samples) reference.apply(T.metricSnapshot, snapshot({ ...x, service: batch.service, instance: batch.instance, observedAt: batch.observedAt }));
+      expect(s.series()).to.deep.equal(reference.series());
+      expect(s.series().series.map((x) => x.metric)).to.deep.equal(['latency', 'tributary_messages_consumed_total']);
+      // An older MetricSnapshot and a newer batch fold into the same series.
+      expect(s.apply(T.metricSnapshot, snapshot({ value: 9, observedAt: T0 + SECOND }))).to.equal(true);
+      expect(s.apply(T.metricBatch, { ...batch, observedAt: T0 + 2 * SECOND })).to.equal(true);
+      expect(s.series({ metric: 'tributary_messages_consumed_total' }).series[0]).to.include({ points: 3, lastValue: 5 });
     });
 
     it('filters by service, instance, metric and labels, and caps the list', () => {

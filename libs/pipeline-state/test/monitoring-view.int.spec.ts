@@ -8,6 +8,7 @@ import { alert, health, HOUR, MINUTE, SECOND, silence, snapshot } from './suppor
 import { createTestStack, type TestStack } from './support/stack.js';
 
 const SNAPSHOT = 'tributary.monitoring.MetricSnapshot';
+const BATCH = 'tributary.monitoring.MetricBatch';
 
 describe('monitoring read model on the real broker', function () {
   this.timeout(90_000);
@@ -37,7 +38,24 @@ describe('monitoring read model on the real broker', function () {
     await stack.close();
   });
 
-  /** Snapshots written with the Kafka timestamp given (the lookback goes by it), into one partition. */
+  /**
+   * Points as services write them now, one MetricBatch per point with two samples (the counter and a
+   * heap gauge of twice its value), with the Kafka timestamp given, into one partition.
+   */
+  async function writeBatches(partition: number, points: { service: string; value: number; at: number }[]): Promise<void> {
+    const encode = await stack.codec.encoderFor(topics.metrics, BATCH);
+    await producer.send({
+      topic: topics.metrics,
+      messages: points.map((p) => {
+        const counter = snapshot({ value: p.value });
+        const heap = { ...snapshot({ metric: 'tributary_process_heap_bytes', kind: 'gauge', labels: {}, value: 2 * p.value }) };
+        const samples = [counter, heap].map(({ metric, kind, labels, value, count, buckets }) => ({ metric, kind, labels, value, count, buckets }));
+        return { partition, key: p.service, timestamp: String(p.at), headers: { [Headers.eventType]: BATCH }, value: encode({ service: p.service, instance: `${p.service}-1`, observedAt: p.at, samples }) };
+      }),
+    });
+  }
+
+  /** Old records (one MetricSnapshot a sample, as services wrote before MetricBatch) written with the Kafka timestamp given (the lookback goes by it), into one partition. */
   async function writeSnapshots(partition: number, points: { service: string; value: number; at: number }[]): Promise<void> {
     const encode = await stack.codec.encoderFor(topics.metrics, SNAPSHOT);
     await producer.send({
@@ -52,11 +70,11 @@ describe('monitoring read model on the real broker', function () {
     });
   }
 
-  it('rebuilds health, alerts, silences and rules from the beginning and metric series from the lookback, skipping heartbeats and undecodable messages', async () => {
+  it('rebuilds health, alerts, silences and rules from the beginning and metric series (batches and older snapshots) from the lookback, skipping heartbeats and undecodable messages', async () => {
     const now = Date.now();
     const publish = (topic: string, type: string, value: unknown, key: string) => stack.publisher.publish(topic, `tributary.monitoring.${type}`, value, { key });
-    // Five hours ago and now on partition 0; partition 1 only holds old points of another service.
-    await writeSnapshots(0, [
+    // Five hours ago and now on partition 0 (as batches); partition 1 only holds old points of another service (as MetricSnapshot records, compatibility).
+    await writeBatches(0, [
       { service: 'cpm', value: 1, at: now - 5 * HOUR },
       { service: 'cpm', value: 2, at: now - 5 * HOUR + 15 * SECOND },
       { service: 'cpm', value: 3, at: now - MINUTE },
@@ -84,12 +102,14 @@ describe('monitoring read model on the real broker', function () {
     expect(view.caughtUp).to.equal(true);
 
     const series = view.series().series;
-    expect(series.map((s) => [s.service, s.points])).to.deep.equal([
+    expect(series.map((s) => [s.service, s.metric, s.points])).to.deep.equal([
       // The partition with nothing newer than the lookback is read from its last message, so the reader knows it caught up.
-      ['batch', 1],
-      ['cpm', 2],
+      ['batch', 'tributary_messages_consumed_total', 1],
+      ['cpm', 'tributary_messages_consumed_total', 2],
+      ['cpm', 'tributary_process_heap_bytes', 2],
     ]);
-    expect(view.points({ service: 'cpm' }, { from: now - HOUR, to: now + MINUTE }).series[0]?.range.map((p) => p.value)).to.deep.equal([3, 4]);
+    expect(view.points({ service: 'cpm', metric: 'tributary_messages_consumed_total' }, { from: now - HOUR, to: now + MINUTE }).series[0]?.range.map((p) => p.value)).to.deep.equal([3, 4]);
+    expect(view.points({ service: 'cpm', metric: 'tributary_process_heap_bytes' }, { from: now - HOUR, to: now + MINUTE }).series[0]?.range.map((p) => p.value)).to.deep.equal([6, 8]);
     expect(view.health()).to.deep.include({ status: 'DEGRADED' });
     expect(view.alerts().map((a) => [a.alertId, a.state, a.acknowledgement?.by])).to.deep.equal([['a1', 'firing', 'ann']]);
     expect(view.alertHistory({ alertId: 'a1' }).map((t) => t.state)).to.deep.equal(['firing', 'pending']);
@@ -97,8 +117,15 @@ describe('monitoring read model on the real broker', function () {
     expect(view.alertRules()).to.include({ version: 3, rules: 'groups: []\n' });
 
     // And it follows what comes next.
-    await writeSnapshots(0, [{ service: 'cpm', value: 5, at: Date.now() }]);
+    await writeBatches(0, [{ service: 'cpm', value: 5, at: Date.now() }]);
+    await writeSnapshots(1, [{ service: 'batch', value: 3, at: Date.now() }]);
     await publish(topics.events, 'SilenceExpired', { silenceId: 's1', expiredBy: 'bob', expiredAt: Date.now() }, 's1');
-    await waitFor(() => view?.series({ service: 'cpm' }).series[0]?.lastValue === 5 && view.silence('s1')?.state === 'expired', { what: 'the new point and the expiry' });
+    const last = () => view!.series().series.map((x) => [x.service, x.metric, x.lastValue]);
+    await waitFor(() => last()[0]?.[2] === 3 && last()[1]?.[2] === 5 && view?.silence('s1')?.state === 'expired', { what: 'the new points and the expiry' });
+    expect(last()).to.deep.equal([
+      ['batch', 'tributary_messages_consumed_total', 3],
+      ['cpm', 'tributary_messages_consumed_total', 5],
+      ['cpm', 'tributary_process_heap_bytes', 10],
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { PointRing } from './point-ring.js';
 import type { MetricKind, MetricSeriesInfo, MetricSeriesPoints, SeriesFilter } from './types.js';
 
-/** The part of a `MetricSnapshot` the series book reads. */
+/** The part of a `MetricSnapshot` (or of a `MetricBatch` sample with its batch's service, instance and time) the series book reads. */
 export interface SnapshotInput {
   readonly service: string;
   readonly instance: string;
@@ -11,6 +11,14 @@ export interface SnapshotInput {
   readonly value: number;
   readonly count: number | null;
   readonly observedAt: number;
+}
+
+/** The part of a `MetricBatch` the series book reads. */
+export interface BatchInput {
+  readonly service: string;
+  readonly instance: string;
+  readonly observedAt: number;
+  readonly samples: readonly Omit<SnapshotInput, 'service' | 'instance' | 'observedAt'>[];
 }
 
 interface Series {
@@ -90,6 +98,15 @@ export class SeriesBook {
     series.ring.push(s.observedAt, s.value, s.kind === 'histogram' ? (s.count ?? null) : null);
     this.#series.set(key, series);
     return true;
+  }
+
+  /** Each sample of a batch as `add` takes it; false when every one was ignored. */
+  addBatch(b: BatchInput): boolean {
+    let added = false;
+    for (const s of b.samples) {
+      if (this.add({ service: b.service, instance: b.instance, observedAt: b.observedAt, metric: s.metric, kind: s.kind, labels: s.labels, value: s.value, count: s.count })) added = true;
+    }
+    return added;
   }
 
   list(filter: SeriesFilter = {}, limit = Number.POSITIVE_INFINITY): { series: MetricSeriesInfo[]; truncated: boolean } {

@@ -5,6 +5,7 @@ import type {
   ComponentHealthChanged,
   MetricAnomalyDetected,
   MetricAnomalyResolved,
+  MetricBatch,
   MetricSnapshot,
   SilenceCreated,
   SilenceExpired,
@@ -19,6 +20,9 @@ import type { AlertRulesEntry, MonitoringQueries } from './types.js';
 
 /** The event types the monitoring read model keeps; anything else (Heartbeat, commands' rejections) is skipped by its header. */
 export const MONITORING_VIEW_TYPES = Object.freeze({
+  /** What services write: a report's samples in one record. */
+  metricBatch: 'tributary.monitoring.MetricBatch',
+  /** One sample a record, as services wrote before MetricBatch: still read. */
   metricSnapshot: 'tributary.monitoring.MetricSnapshot',
   componentHealthChanged: 'tributary.monitoring.ComponentHealthChanged',
   anomalyDetected: 'tributary.monitoring.MetricAnomalyDetected',
@@ -50,6 +54,7 @@ export function createMonitoringState(bounds: MonitoringBounds, now: () => numbe
   let rules: AlertRulesEntry | undefined;
 
   const handlers: Record<string, (value: never) => boolean> = {
+    [T.metricBatch]: (b: MetricBatch) => series.addBatch(b),
     [T.metricSnapshot]: (m: MetricSnapshot) => series.add(m),
     [T.componentHealthChanged]: (h: ComponentHealthChanged) => health.changed(h),
     [T.alertStateChanged]: (a: AlertStateChanged) => alerts.transition(a),
