@@ -2,6 +2,9 @@ import type { BrokerLogger, Publisher } from '@tributary/broker';
 import { AlertEvaluator, type AlertingConfig, AlertNotifier, NotificationDispatcher } from '@tributary/alerting';
 import type { AnomalyTransition } from '@tributary/monitoring-baselines';
 import type { Heartbeat, MetricSnapshot } from '@tributary/schemas';
+
+/** What a metric sample gives the alert rules (a MetricSnapshot, or a MetricBatch's sample with its batch's service, instance and time). */
+export type AlertSample = Pick<MetricSnapshot, 'service' | 'instance' | 'metric' | 'labels' | 'value' | 'observedAt'>;
 import { MonitoringEventNames } from './names.js';
 
 /** The series a heartbeat becomes for the alert rules: 1 when ready, 0 when not; its absence is a service gone. */
@@ -18,7 +21,7 @@ export interface AlertingDeps {
 }
 
 /**
- * Alert rules over what the monitoring manager sees (docs/alerting.md): metric snapshots and
+ * Alert rules over what the monitoring manager sees (docs/alerting.md): metric samples and
  * heartbeats as samples, anomalies as signals. Each tick evaluates them, publishes every transition to
  * `<prefix>.monitoring.alerts` (the alert history, keyed by alert id) and hands it to the dispatcher,
  * whose notifications go out through the allowed channels, retried with backoff, one delivery round
@@ -38,7 +41,7 @@ export function createAlerting(deps: AlertingDeps) {
     // Each feeder asks the evaluator whether a rule reads the metric before building the sample: most
     // snapshots are of metrics no rule reads, and observe() would only copy and check their labels to
     // drop them (several µs a snapshot on the consumer's path).
-    snapshot(s: MetricSnapshot): void {
+    snapshot(s: AlertSample): void {
       if (!evaluator.readsSamples(s.metric)) return;
       evaluator.observe({ metric: s.metric, labels: { ...s.labels, service: s.service, instance: s.instance }, value: s.value, time: s.observedAt });
     },

@@ -2,6 +2,9 @@ import { controlTopicCatalog } from '@tributary/schemas';
 
 /** Record types the monitoring manager reads and writes (schemas/monitoring/*.avsc). */
 export const MonitoringEventNames = {
+  /** A service's samples of one moment: what Tributary writes (libs/broker's monitoring sink, and the lag measured here). */
+  metricBatch: 'tributary.monitoring.MetricBatch',
+  /** One sample a record, as services wrote before MetricBatch: still read (history is replayed). */
   metricSnapshot: 'tributary.monitoring.MetricSnapshot',
   heartbeat: 'tributary.monitoring.Heartbeat',
   componentHealthChanged: 'tributary.monitoring.ComponentHealthChanged',
@@ -25,7 +28,7 @@ export const ALERT_RULES_KEY = 'alert-rules';
 export function monitoringTopics(prefix: string) {
   const catalog = controlTopicCatalog({ prefix });
   return {
-    /** Metric snapshots and heartbeats of every service (input; and the measured group lag, output). */
+    /** Metric samples (MetricBatch, older MetricSnapshot) and heartbeats of every service (input; and the measured group lag, output). */
     metrics: catalog.monitoringMetrics.name,
     /** Health changes and anomalies. */
     events: catalog.events.monitoring.name,

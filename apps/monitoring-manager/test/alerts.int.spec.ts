@@ -99,9 +99,9 @@ receivers:
       // The quiet service's alert is silenced before it fires: it is published, never notified.
       manager.alerting!.dispatcher.silences.create({ matchers: [`service="${quiet}"`], startsAt: Date.now(), endsAt: Date.now() + 3_600_000, createdBy: 'test', comment: 'maintenance' }, Date.now());
 
-      const depth = (svc: string, value: number) => ({ service: svc, instance: `${svc}-0`, metric: 'tributary_test_queue_depth', kind: 'gauge', labels: {}, value, count: null, buckets: [], observedAt: Date.now() });
+      const depth = (svc: string, value: number) => ({ service: svc, instance: `${svc}-0`, metric: 'tributary_test_queue_depth', kind: 'gauge' as const, labels: {}, value, count: null, buckets: [], observedAt: Date.now() });
       const send = async (values: Record<string, number>, beat: boolean) => {
-        await stack.snapshots(Object.entries(values).map(([svc, v]) => depth(svc, v)));
+        await stack.report(Object.entries(values).map(([svc, v]) => depth(svc, v)));
         if (beat) await stack.heartbeat(service, `${service}-0`, Date.now());
       };
       for (let i = 0; i < 16; i++) {
@@ -179,7 +179,7 @@ receivers:
     };
     const command = (type: string, key: string, value: Record<string, unknown>) =>
       stack.publisher.publish(stack.topics.commands, `tributary.monitoring.${type}`, { ...value, requestedBy: 'ana', requestedAt: Date.now() }, { key, priority: 'normal' });
-    const depth = (value: number) => ({ service, instance: `${service}-0`, metric: 'tributary_test_queue_depth', kind: 'gauge', labels: {}, value, count: null, buckets: [], observedAt: Date.now() });
+    const depth = (value: number) => ({ service, instance: `${service}-0`, metric: 'tributary_test_queue_depth', kind: 'gauge' as const, labels: {}, value, count: null, buckets: [], observedAt: Date.now() });
 
     const first = await start();
     const events = await stack.read(stack.topics.events);
@@ -199,11 +199,11 @@ receivers:
 
     // Judged by the new threshold: 500 no longer alerts, 5,000 does.
     for (let i = 0; i < 6; i++) {
-      await stack.snapshots([depth(500)]);
+      await stack.report([depth(500)]);
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(firing()).to.deep.equal([]);
-    await stack.snapshots([depth(5_000)]);
+    await stack.report([depth(5_000)]);
     const alertId = String((await waitFor(() => firing()[0], { what: 'QueueDeep firing above 1,000' })).value.alertId);
 
     await command('AcknowledgeAlert', alertId, { alertId, note: 'on it' });
@@ -271,10 +271,10 @@ groups:
       };
       const alerts = await stack.read(stack.topics.alerts);
       const states = () => alerts.filter((a) => (a.value.labels as Record<string, string>).service === service).map((a) => a.value.state);
-      const depth = () => ({ service, instance: `${service}-0`, metric: 'tributary_test_queue_depth', kind: 'gauge', labels: {}, value: 500, count: null, buckets: [], observedAt: Date.now() });
+      const depth = () => ({ service, instance: `${service}-0`, metric: 'tributary_test_queue_depth', kind: 'gauge' as const, labels: {}, value: 500, count: null, buckets: [], observedAt: Date.now() });
       const feed = async (ms: number) => {
         for (const end = Date.now() + ms; Date.now() < end; ) {
-          await stack.snapshots([depth()]);
+          await stack.report([depth()]);
           await new Promise((r) => setTimeout(r, 200));
         }
       };

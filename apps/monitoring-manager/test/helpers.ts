@@ -1,7 +1,7 @@
-import { applyTopics, createKafka, createPublisher, headersToStrings, type Publisher } from '@tributary/broker';
+import { applyTopics, createKafka, createPublisher, headersToStrings, metricBatchesOf, type Publisher } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
 import { createLogger, type Logger } from '@tributary/observability';
-import { controlTopicCatalog, createEventCodec, createSchemaRegistryClient, dlqTopicFor, type SchemaRegistryClient, untypedCodec } from '@tributary/schemas';
+import { controlTopicCatalog, createEventCodec, createSchemaRegistryClient, dlqTopicFor, type MetricSnapshot, type SchemaRegistryClient, untypedCodec } from '@tributary/schemas';
 import { uniqueName, waitFor } from '@tributary/testing';
 import { Redis } from 'ioredis';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
@@ -56,8 +56,14 @@ export class Stack {
     return manager;
   }
 
-  /** Publishes metric snapshots (MetricSnapshot values) as a service's reporter would. */
-  async snapshots(points: readonly { service: string }[]): Promise<void> {
+  /** Publishes metric samples as a service's reporter does (libs/broker's monitoring sink): MetricBatch records, keyed by service. Resolves with the records' event ids. */
+  async report(points: readonly MetricSnapshot[]): Promise<string[]> {
+    const receipts = await Promise.all(metricBatchesOf(points).map((b) => this.publisher.publish(this.topics.metrics, MonitoringEventNames.metricBatch, b, { key: b.service })));
+    return receipts.map((r) => r.eventId);
+  }
+
+  /** Publishes one MetricSnapshot record per point, as services wrote before MetricBatch (history that is replayed must stay readable). */
+  async snapshots(points: readonly MetricSnapshot[]): Promise<void> {
     await Promise.all(points.map((p) => this.publisher.publish(this.topics.metrics, MonitoringEventNames.metricSnapshot, p, { key: p.service })));
   }
 

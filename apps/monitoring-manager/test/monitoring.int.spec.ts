@@ -1,4 +1,6 @@
+import { createMonitoringSink } from '@tributary/broker';
 import { BaselineBook, BaselineStore, type MetricPoint, seriesKey } from '@tributary/monitoring-baselines';
+import type { MetricBatch, MetricSnapshot } from '@tributary/schemas';
 import { PrivateRedis, uniqueName, waitFor } from '@tributary/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
@@ -7,8 +9,41 @@ import { fastRedis, Stack } from './helpers.js';
 
 const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
 
+/**
+ * `rounds` reports of one service instance, each sampling `series` series at once (counters, gauges
+ * and histograms in turn), as a reporter takes them every 15 s.
+ */
+function reports(service: string, series: number, rounds: number): MetricSnapshot[][] {
+  return Array.from({ length: rounds }, (_, r) =>
+    Array.from({ length: series }, (_, i): MetricSnapshot => {
+      const kind = (['counter', 'gauge', 'histogram'] as const)[i % 3]!;
+      const level = 10 + i * 7 + ((r * 13 + i) % 5);
+      return {
+        service,
+        instance: `${service}-0`,
+        metric: `tributary_test_${kind}_${i}`,
+        kind,
+        labels: { topic: `t${i}` },
+        value: kind === 'gauge' ? level : (r + 1) * level * 15,
+        count: kind === 'histogram' ? (r + 1) * 15 : null,
+        buckets: [],
+        observedAt: T0 + r * 15_000,
+      };
+    }),
+  );
+}
+
+/** Every series' baseline in `book` equals the reference's, for the series of `points`. */
+function sameBaselines(book: BaselineBook, points: readonly MetricPoint[]): number {
+  const reference = new BaselineBook();
+  reference.apply(points);
+  const keys = [...new Set(points.map((p) => seriesKey(p)))];
+  for (const key of keys) expect(book.snapshot(key), key).to.deep.equal(reference.snapshot(key));
+  return keys.length;
+}
+
 /** A steady noisy gauge (deterministic), then `spike` points far above it. */
-function latencySeries(service: string, points: number, spike = 0): MetricPoint[] {
+function latencySeries(service: string, points: number, spike = 0): MetricSnapshot[] {
   return Array.from({ length: points + spike }, (_, i) => ({
     service,
     instance: `${service}-0`,
@@ -49,7 +84,7 @@ describe('monitoring manager on the real stack', () => {
     const events = await stack.read(stack.topics.events);
     const service = uniqueName('svc').toLowerCase();
     const points = latencySeries(service, 120, 4);
-    await stack.snapshots(points);
+    const eventIds = await stack.report(points);
     const key = seriesKey({ service, metric: 'tributary_test_latency_ms', labels: { topic: 'orders' } });
     await waitFor(() => manager.book.baseline(key)?.lastAt === points.at(-1)!.observedAt, { what: 'every point applied', timeoutMs: 60_000 });
 
@@ -65,6 +100,10 @@ describe('monitoring manager on the real stack', () => {
     expect(detected).to.have.length(1);
     expect(detected[0]!.value).to.include({ kind: 'deviation', metric: 'tributary_test_latency_ms', value: 400, direction: 'up' });
     expect(detected[0]!.key).to.equal(service);
+    // Its cause is the record of the point that tipped it (each point here is a batch of its own: one time each).
+    const tipping = points.findIndex((p) => p.observedAt === detected[0]!.value.detectedAt);
+    expect(tipping).to.be.at.least(120);
+    expect(detected[0]!.headers['causation-id']).to.equal(eventIds[tipping]);
 
     // Written to Redis: a store of its own reads the same baseline back.
     await waitFor(() => manager.baselines().dirtySeries === 0 && manager.baselines().store === 'ok', { what: 'the baselines flushed' });
@@ -105,11 +144,14 @@ describe('monitoring manager on the real stack', () => {
     await stack.admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '3' }] });
     const metrics = await stack.read(stack.topics.metrics);
     const lag = await waitFor(
-      () => metrics.find((m) => m.type === 'tributary.monitoring.MetricSnapshot' && m.value.metric === GROUP_LAG_METRIC && (m.value.labels as Record<string, string>).group === groupId),
+      () =>
+        metrics.flatMap((m) => (m.type === 'tributary.monitoring.MetricBatch' ? (m.value as unknown as MetricBatch).samples.map((s) => ({ batch: m, sample: s })) : [])).find(({ sample }) => sample.metric === GROUP_LAG_METRIC && sample.labels.group === groupId),
       { what: `the lag of ${groupId}`, timeoutMs: 30_000 },
     );
-    expect(lag.value).to.deep.include({ service: 'kafka', kind: 'gauge', value: 7 });
-    expect(lag.value.labels).to.deep.equal({ group: groupId, topic });
+    expect(lag.batch.value).to.include({ service: 'kafka' });
+    expect(lag.batch.key).to.equal('kafka');
+    expect(lag.sample).to.deep.include({ kind: 'gauge', value: 7 });
+    expect(lag.sample.labels).to.deep.equal({ group: groupId, topic });
   });
 
   it('goes on in memory while Redis is down and says so; Redis back empty gets every baseline again; a restart with Redis empty rebuilds them from Kafka', async function () {
@@ -123,10 +165,11 @@ describe('monitoring manager on the real stack', () => {
       const service = uniqueName('cached').toLowerCase();
       const points = latencySeries(service, 60);
       const key = seriesKey({ service, metric: 'tributary_test_latency_ms', labels: { topic: 'orders' } });
-      await stack.snapshots(points.slice(0, 30));
+      await stack.report(points.slice(0, 30));
       await waitFor(() => redisHealth().includes('UP'), { what: 'the first flush' });
 
       await server.stop();
+      // The rest as older MetricSnapshot records: the restart below replays both kinds.
       await stack.snapshots(points.slice(30));
       await waitFor(() => manager.book.baseline(key)?.lastAt === points.at(-1)!.observedAt, { what: 'points applied with Redis down' });
       await waitFor(() => redisHealth().at(-1) === 'DEGRADED', { what: 'redis DEGRADED' });
@@ -147,6 +190,78 @@ describe('monitoring manager on the real stack', () => {
       expect(restarted.book.snapshot(key)).to.deep.equal(expected.snapshot(key));
     } finally {
       await server.stop();
+    }
+  });
+  it("applies all the points of a service's MetricBatch records, each record in ONE book.apply call: baselines equal to the same points in process", async function () {
+    this.timeout(120_000);
+    const manager = await stack.manager(await redis());
+    const service = uniqueName('batched').toLowerCase();
+    /** Points per apply() call for this service (the measured lag, of service kafka, goes through too). */
+    const calls: number[] = [];
+    const apply = manager.book.apply.bind(manager.book);
+    manager.book.apply = (points) => {
+      const list = [...points];
+      if (list.some((p) => p.service === service)) calls.push(list.length);
+      return apply(list);
+    };
+    const rounds = reports(service, 60, 30);
+    for (const round of rounds) expect(await stack.report(round)).to.have.length(1);
+    const points = rounds.flat();
+    const last = seriesKey(points.at(-1)!);
+    await waitFor(() => manager.book.baseline(last)?.lastAt === points.at(-1)!.observedAt, { what: 'every batch applied', timeoutMs: 60_000 });
+    expect(calls).to.deep.equal(rounds.map((r) => r.length));
+    expect(sameBaselines(manager.book, points)).to.equal(60);
+    await waitFor(() => manager.baselines().dirtySeries === 0 && manager.baselines().store === 'ok', { what: 'the baselines flushed' });
+    const stored = await new BaselineStore({ redis: await redis(), prefix: `${stack.prefix}:monitoring` }).load([last]);
+    expect(stored.snapshots).to.deep.equal([manager.book.snapshot(last)]);
+  });
+
+  it('still applies older MetricSnapshot records on the topic, between batches, and replays both at a restart with Redis empty', async function () {
+    this.timeout(120_000);
+    const server = await PrivateRedis.start();
+    try {
+      const instanceId = uniqueName('mm-compat');
+      const manager = await stack.manager(await redis(server.url), {}, instanceId);
+      const service = uniqueName('compat').toLowerCase();
+      const rounds = reports(service, 12, 20);
+      // Rounds 0–9 as an older service wrote them (one MetricSnapshot per sample), 10–19 as batches.
+      for (const round of rounds.slice(0, 10)) await stack.snapshots(round);
+      for (const round of rounds.slice(10)) await stack.report(round);
+      const points = rounds.flat();
+      const last = seriesKey(points.at(-1)!);
+      await waitFor(() => manager.book.baseline(last)?.lastAt === points.at(-1)!.observedAt, { what: 'every point applied', timeoutMs: 60_000 });
+      expect(sameBaselines(manager.book, points)).to.equal(12);
+
+      await manager.close();
+      const wiped = await redis(server.url);
+      await wiped.flushall();
+      const restarted = await stack.manager(await redis(server.url), {}, instanceId);
+      expect(sameBaselines(restarted.book, points)).to.equal(12);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("splits a report larger than the bound into several records, every point of which reaches the baselines (a service's own sink)", async function () {
+    this.timeout(120_000);
+    const manager = await stack.manager(await redis());
+    const sink = createMonitoringSink({ kafka: stack.kafka, registry: stack.registry, topicPrefix: stack.prefix, logger: stack.logger });
+    try {
+      const metrics = await stack.read(stack.topics.metrics);
+      const service = uniqueName('wide').toLowerCase();
+      const rounds = reports(service, 1_234, 3);
+      for (const round of rounds) await sink.metrics(round);
+      const points = rounds.flat();
+      const last = seriesKey(points.at(-1)!);
+      await waitFor(() => manager.book.baseline(last)?.lastAt === points.at(-1)!.observedAt, { what: 'every point applied', timeoutMs: 60_000 });
+      expect(sameBaselines(manager.book, points)).to.equal(1_234);
+      const records = () => metrics.filter((m) => m.key === service);
+      await waitFor(() => records().length === 9, { what: 'the records read back' });
+      expect(records().map((m) => [m.type, (m.value as unknown as MetricBatch).samples.length])).to.deep.equal(
+        [0, 1, 2].flatMap(() => [500, 500, 234].map((n) => ['tributary.monitoring.MetricBatch', n])),
+      );
+    } finally {
+      await sink.close();
     }
   });
 });
