@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { type EventCodecPort, eventHeaders, PriorityBandPartitioner } from '@tributary/broker';
-import type { MetricPoint } from '@tributary/monitoring-baselines';
+import { type EventCodecPort, eventHeaders, metricBatchesOf, PriorityBandPartitioner } from '@tributary/broker';
+import type { MetricBatch, MetricSnapshot } from '@tributary/schemas';
 import { uniqueName } from '@tributary/testing';
 import type { Kafka, Message } from 'kafkajs';
 import { MonitoringEventNames } from '../src/names.js';
 
-/** Messages per produce request: the publisher's default batch (2,000 records, well under 1 MiB here). */
-const SEND_BATCH = 2_000;
+/** Records per produce request: a MetricBatch here is ~100 samples (~8 KiB), so 100 records stay under 1 MiB. */
+const SEND_BATCH = 100;
 
 /**
- * Writes `points` to `topic` as services publish their snapshots (createMonitoringSink): one
- * MetricSnapshot per sample, keyed by service, Avro through the registry codec, the standard headers,
- * placed by the publisher's partitioner (murmur2 of the key) — but inside ONE Kafka transaction.
+ * Writes `points` to `topic` as services publish their reports (createMonitoringSink): the samples of
+ * one service instance at one time as MetricBatch records (`metricBatchesOf`, the sink's own split),
+ * keyed by service, Avro through the registry codec, the standard headers, placed by the publisher's
+ * partitioner (murmur2 of the key) — but inside ONE Kafka transaction. Resolves with the records written.
  *
  * Why a transaction: the manager's consumer reads committed records only, so the whole backlog
  * appears to it at once, at the commit, while it sits idle in its group. Produced before the manager
@@ -19,7 +20,8 @@ const SEND_BATCH = 2_000;
  * the live consumer whose rate is the figure; produced while it runs, the producer would set the pace.
  * Resolves when the transaction is committed (the moment the backlog becomes visible).
  */
-export async function publishBacklogAtOnce(kafka: Kafka, codec: EventCodecPort, topic: string, points: readonly MetricPoint[]): Promise<void> {
+export async function publishBacklogAtOnce(kafka: Kafka, codec: EventCodecPort, topic: string, points: readonly MetricSnapshot[]): Promise<number> {
+  const batches: MetricBatch[] = metricBatchesOf(points);
   const producer = kafka.producer({
     transactionalId: uniqueName('bench-monitoring-backlog'),
     idempotent: true,
@@ -30,18 +32,19 @@ export async function publishBacklogAtOnce(kafka: Kafka, codec: EventCodecPort, 
   });
   await producer.connect();
   try {
-    const encode = await codec.encoderFor(topic, MonitoringEventNames.metricSnapshot);
+    const encode = await codec.encoderFor(topic, MonitoringEventNames.metricBatch);
     const txn = await producer.transaction();
     try {
-      for (let start = 0; start < points.length; start += SEND_BATCH) {
-        const messages: Message[] = points.slice(start, start + SEND_BATCH).map((p) => ({
-          key: p.service,
-          value: encode(p),
-          headers: eventHeaders(MonitoringEventNames.metricSnapshot, randomUUID(), {}),
+      for (let start = 0; start < batches.length; start += SEND_BATCH) {
+        const messages: Message[] = batches.slice(start, start + SEND_BATCH).map((b) => ({
+          key: b.service,
+          value: encode(b),
+          headers: eventHeaders(MonitoringEventNames.metricBatch, randomUUID(), {}),
         }));
         await txn.send({ topic, acks: -1, messages });
       }
       await txn.commit();
+      return batches.length;
     } catch (err) {
       await txn.abort().catch(() => undefined);
       throw err;

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { createMonitoringManager, type MonitoringManager } from '../src/manager.js';
 import { MonitoringEventNames, monitoringTopics } from '../src/names.js';
 
-/** The rule file the app starts with by default (main.ts): alerting is part of every snapshot's handling. */
+/** The rule file the app starts with by default (main.ts): alerting is part of every sample's handling. */
 const DEFAULT_RULES = new URL('../rules/default.yaml', import.meta.url);
 
 /**
@@ -21,8 +21,8 @@ const LAG_OFF_MS = 3_600_000;
 
 export interface ManagerUnderTest {
   readonly manager: MonitoringManager;
-  /** MetricSnapshots handled, as its `/metrics` says (`tributary_messages_consumed_total`). */
-  consumedSnapshots(): Promise<number>;
+  /** MetricBatch records handled, as its `/metrics` says (`tributary_messages_consumed_total`). */
+  consumedBatches(): Promise<number>;
   /**
    * Resolves once every point applied so far is in Redis: no series is dirty and no flush is in
    * flight. The manager's own tick does the writing; the call to `book.flush()` here only queues
@@ -64,9 +64,9 @@ export async function startManager(deps: { redisUrl: string; topicPrefix: string
 
   return {
     manager,
-    async consumedSnapshots() {
+    async consumedBatches() {
       const { values } = await metrics.consumed.get();
-      return values.filter((v) => v.labels.topic === metricsTopic && v.labels.event_type === MonitoringEventNames.metricSnapshot).reduce((n, v) => n + v.value, 0);
+      return values.filter((v) => v.labels.topic === metricsTopic && v.labels.event_type === MonitoringEventNames.metricBatch).reduce((n, v) => n + v.value, 0);
     },
     async flushed(timeoutMs) {
       await waitFor(() => manager.baselines().dirtySeries === 0, { what: 'the baselines flushed by the manager', timeoutMs, intervalMs: 5 });

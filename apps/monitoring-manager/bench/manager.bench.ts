@@ -4,15 +4,16 @@
  * the naive design measured in the same run on the same topic: a plain kafkajs consumer applying the
  * same math with one Redis command per point. Goal: the manager at least 10× the naive consumer.
  *
- * The data: BENCH_POINTS MetricSnapshot records over BENCH_SERIES series of 20 services (the library
- * bench's generator: counters, gauges, histograms, every series sampled once per 15 s round), written
- * as services write them (one record per sample, keyed by service, Avro through the registry) onto
- * the metrics topic of a fresh topic prefix, in one Kafka transaction (see backlog.ts for why).
+ * The data: BENCH_POINTS points over BENCH_SERIES series of 20 services (the library bench's
+ * generator: counters, gauges, histograms, every series sampled once per 15 s round), written as
+ * services write them (each service's samples of a round in MetricBatch records of at most 500,
+ * keyed by service, Avro through the registry: with the defaults, 100 samples a record) onto the
+ * metrics topic of a fresh topic prefix, in one Kafka transaction (see backlog.ts for why).
  *
  * 1. Tributary, live: the manager (the app's factory, wired as main.ts wires it, default alert rules)
  *    starts on the empty topic with a private, empty redis-server and joins its group; then the
  *    backlog is committed. Clock: from the commit (the backlog visible) until its
- *    `tributary_messages_consumed_total` counts every snapshot handled AND the book has no dirty
+ *    `tributary_messages_consumed_total` counts every record handled AND the book has no dirty
  *    series and no flush in flight — i.e. every point's baseline written to Redis by the manager's
  *    own tick. The tick is BENCH_TICK_MS (default 500 ms) instead of the app's 5 s: a 5 s tick would
  *    add up to 5 s of waiting to a run of a few seconds; flushing ten times as often also coalesces
@@ -41,7 +42,7 @@ import { applyTopics, createKafka } from '@tributary/broker';
 import { loadConfig } from '@tributary/config';
 import { BaselineStore } from '@tributary/monitoring-baselines';
 import { createLogger } from '@tributary/observability';
-import { controlTopicCatalog, createEventCodec, createSchemaRegistryClient, dlqTopicFor, untypedCodec } from '@tributary/schemas';
+import { controlTopicCatalog, createEventCodec, createSchemaRegistryClient, dlqTopicFor, type MetricSnapshot, untypedCodec } from '@tributary/schemas';
 import { PrivateRedis, uniqueName, waitFor } from '@tributary/testing';
 import { Redis } from 'ioredis';
 import { fixed, int, section, summary, table } from '../../../libs/broker/bench/report.js';
@@ -94,10 +95,10 @@ async function main(): Promise<number> {
   created.push(...specs.map((s) => s.name));
   server = await PrivateRedis.start();
   checker = new Redis(server.url, { maxRetriesPerRequest: 1 });
-  const points = generatePoints(POINTS, SERIES);
+  const points = generatePoints(POINTS, SERIES) as MetricSnapshot[];
   const partitions = catalog.monitoringMetrics.partitions;
   console.log(
-    `${int(POINTS)} points (one MetricSnapshot record each) over ${int(SERIES)} series of 20 services, ${partitions} partitions · private redis-server ${server.url} · manager tick ${int(TICK_MS)} ms`,
+    `${int(POINTS)} points over ${int(SERIES)} series of 20 services, ${partitions} partitions · private redis-server ${server.url} · manager tick ${int(TICK_MS)} ms`,
   );
 
   section('Tributary: the monitoring manager consuming a backlog (live path)');
@@ -105,16 +106,16 @@ async function main(): Promise<number> {
   const live = await startManager({ redisUrl: server.url, topicPrefix: prefix, instanceId, logger, tickMs: TICK_MS });
   managers.push(live);
   const producing = performance.now();
-  await publishBacklogAtOnce(kafka, codec, topics.metrics, points);
+  const records = await publishBacklogAtOnce(kafka, codec, topics.metrics, points);
   const visibleAt = performance.now();
-  console.log(`backlog produced in one transaction in ${fixed(seconds(producing, visibleAt))} s (not measured); manager joined and idle`);
-  await waitFor(async () => (await live.consumedSnapshots()) >= POINTS, { what: `the manager to handle ${POINTS} snapshots`, timeoutMs: PHASE_TIMEOUT_MS, intervalMs: 10 });
+  console.log(`backlog of ${int(records)} MetricBatch records (${fixed(POINTS / records, 1)} points each) produced in one transaction in ${fixed(seconds(producing, visibleAt))} s (not measured); manager joined and idle`);
+  await waitFor(async () => (await live.consumedBatches()) >= records, { what: `the manager to handle ${records} records`, timeoutMs: PHASE_TIMEOUT_MS, intervalMs: 10 });
   const handledAt = performance.now();
   await live.flushed(PHASE_TIMEOUT_MS);
   const liveDoneAt = performance.now();
   const liveSeconds = seconds(visibleAt, liveDoneAt);
   console.log(
-    `${fixed(liveSeconds)} s: every snapshot handled after ${fixed(seconds(visibleAt, handledAt))} s, the last baselines in Redis ${fixed(seconds(handledAt, liveDoneAt))} s later (${int(POINTS / liveSeconds)} points/s)`,
+    `${fixed(liveSeconds)} s: every record handled after ${fixed(seconds(visibleAt, handledAt))} s, the last baselines in Redis ${fixed(seconds(handledAt, liveDoneAt))} s later (${int(POINTS / liveSeconds)} points/s)`,
   );
   await live.close();
   managers.splice(managers.indexOf(live), 1);

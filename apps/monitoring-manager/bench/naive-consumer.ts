@@ -1,6 +1,7 @@
-import type { EventCodecPort } from '@tributary/broker';
+import { type EventCodecPort, metricBatchPoints } from '@tributary/broker';
 import { BaselineBook, type MetricPoint, seriesKey, storeKeys } from '@tributary/monitoring-baselines';
 import { uniqueName, waitFor } from '@tributary/testing';
+import type { MetricBatch } from '@tributary/schemas';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { MonitoringEventNames } from '../src/names.js';
@@ -13,8 +14,9 @@ export interface NaiveRun {
 
 /**
  * The design the manager is measured against: a plain kafkajs consumer (eachBatch) that decodes each
- * snapshot with the same codec, applies the same baseline math, and writes the series through to
- * Redis with ONE command per point (HSET, awaited before the next point of the partition) — the write
+ * MetricBatch record with the same codec, applies the same baseline math point by point, and writes
+ * the series through to Redis with ONE command per point (HSET, awaited before the next point of the
+ * partition): the naive design is about Redis writes, so it reads the same records — the write
  * of libs/monitoring-baselines/bench/naive.ts, kept across batches here. It gets the manager's
  * consumer settings (1 MiB per partition, three partitions at a time), so the two differ in how they
  * handle points, not in how they fetch them.
@@ -54,9 +56,11 @@ export async function naiveConsumerRun(deps: { kafka: Kafka; codec: EventCodecPo
           if (!isRunning() || isStale()) break;
           if (message.value !== null) {
             const decoded = deps.codec.decodeCached?.(message.value) ?? (await deps.codec.decode(message.value));
-            if (decoded.type === MonitoringEventNames.metricSnapshot) {
-              await write(decoded.value as MetricPoint);
-              if (++points === deps.expected) doneAt = performance.now();
+            if (decoded.type === MonitoringEventNames.metricBatch) {
+              for (const point of metricBatchPoints(decoded.value as MetricBatch)) {
+                await write(point);
+                if (++points === deps.expected) doneAt = performance.now();
+              }
             }
           }
           resolveOffset(message.offset);
