@@ -80,6 +80,11 @@ describe('the pipeline flow end to end (five services as processes)', function (
     return Promise.all(messages.map(async (m) => (await codec.decode(m.value!)).value as Record<string, unknown>));
   }
 
+  /** The samples of decoded MetricBatch records, each with its batch's service, instance and time (a MetricSnapshot's shape). */
+  function batchSamples(batches: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+    return batches.flatMap((b) => (b.samples as Record<string, unknown>[]).map((s) => ({ service: b.service, instance: b.instance, observedAt: b.observedAt, ...s })));
+  }
+
   it('define → ingest 10,000 → exactly the expected records in .processed, the expected ones in .rejected', async () => {
     const id = 'orders';
     await createAndStart(id);
@@ -212,13 +217,17 @@ describe('the pipeline flow end to end (five services as processes)', function (
     expect(formatSummary(summary)).to.contain(`${summary.sent} orders`);
   });
 
-  it('every service publishes metric snapshots and heartbeats to monitoring.metrics; the monitoring manager sees them UP', async () => {
+  it('every service publishes its metric samples (MetricBatch records) and heartbeats to monitoring.metrics; the monitoring manager sees them UP', async () => {
     const services = ['cpm', 'pipeline-manager', 'staging-manager', 'processor', 'quality-manager', 'monitoring-manager'];
     const topic = `${prefix}.monitoring.metrics`;
     const beating = (seen: readonly { headers: Record<string, string>; key: string | null }[]) =>
       new Set(seen.filter((m) => m.headers['event-type'] === 'tributary.monitoring.Heartbeat').map((m) => m.key));
     const seen = await readUntil(kafka, topic, (s) => services.every((name) => beating(s).has(name)));
-    const snapshots = await decodeAll(seen.filter((m) => m.headers['event-type'] === 'tributary.monitoring.MetricSnapshot'));
+    const batches = seen.filter((m) => m.headers['event-type'] === 'tributary.monitoring.MetricBatch');
+    // Keyed by the service they are of; nothing Tributary writes is a one-sample MetricSnapshot any more.
+    expect(batches.every((m) => m.key !== null && services.concat('kafka').includes(m.key))).to.equal(true);
+    expect(seen.filter((m) => m.headers['event-type'] === 'tributary.monitoring.MetricSnapshot')).to.deep.equal([]);
+    const snapshots = batchSamples(await decodeAll(batches));
     const beats = await decodeAll(seen.filter((m) => m.headers['event-type'] === 'tributary.monitoring.Heartbeat'));
     for (const name of services) {
       const own = snapshots.filter((s) => s.service === name);
@@ -248,7 +257,13 @@ describe('the pipeline flow end to end (five services as processes)', function (
     // And measured Kafka itself: the disk of the broker's data directory, and every group's lag,
     // under the service that runs the group (so a ServiceDown inhibits its lag alerts).
     const measured = async () =>
-      (await decodeAll(await readUntil(kafka, topic, (s) => s.some((m) => m.key === 'kafka'), 60_000).then((s) => s.filter((m) => m.key === 'kafka' || m.key === 'staging-manager'))))
+      batchSamples(
+        await decodeAll(
+          await readUntil(kafka, topic, (s) => s.some((m) => m.key === 'kafka'), 60_000).then((s) =>
+            s.filter((m) => (m.key === 'kafka' || m.key === 'staging-manager') && m.headers['event-type'] === 'tributary.monitoring.MetricBatch'),
+          ),
+        ),
+      )
         .filter((v) => v.metric === 'tributary_disk_used_ratio' || v.metric === 'tributary_consumer_group_lag')
         .map((v) => `${String(v.service)} ${String(v.metric)} ${String((v.labels as Record<string, string>).group ?? '')}`);
     await waitFor(async () => {
