@@ -264,4 +264,22 @@ describe('monitoring manager on the real stack', () => {
       await sink.close();
     }
   });
+  it('sends a batch with a point the book refuses whole to the DLQ, naming the sample, and applies none of its points', async function () {
+    this.timeout(60_000);
+    const manager = await stack.manager(await redis());
+    const dlq = await stack.read(`${stack.topics.metrics}.dlq`);
+    const service = uniqueName('refused').toLowerCase();
+    const [round] = reports(service, 6, 1);
+    const bad = round!.map((p, i) => (i === 3 ? { ...p, kind: 'counter' as const, value: -1 } : p));
+    await stack.report(bad);
+    const dead = await waitFor(() => dlq.find((m) => m.key === service), { what: 'the refused batch in the DLQ' });
+    expect(dead.type).to.equal('tributary.monitoring.MetricBatch');
+    expect((dead.value as unknown as MetricBatch).samples).to.have.length(6);
+    expect(JSON.stringify(dead.headers)).to.match(/sample 3 \(tributary_test_counter_3\): a counter total cannot be negative/);
+    for (const p of bad) expect(manager.book.baseline(seriesKey(p)), seriesKey(p)).to.equal(undefined);
+    // The next report of the service is applied as usual.
+    const [next] = reports(service, 6, 2).slice(1);
+    await stack.report(next!);
+    await waitFor(() => manager.book.baseline(seriesKey(next![4]!))?.lastAt === next![4]!.observedAt, { what: 'the next batch applied (series 4 is a gauge: its first point counts)' });
+  });
 });
