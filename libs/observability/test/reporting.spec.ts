@@ -60,6 +60,9 @@ describe('metric snapshots (reporting)', () => {
     metrics.consumed.inc({ topic, event_type }, 5);
     await reporter.report();
     expect(sent.map((s) => s.find((x) => x.metric === metricNames.consumed)?.value)).to.deep.equal([2, 7]);
+    // One sink call a report, every sample of one instance at one moment: what lets the sink send a
+    // report as one MetricBatch record (libs/broker's metricBatchesOf) instead of a record per series.
+    expect(sent.map((s) => [...new Set(s.map((x) => `${x.service}/${x.instance}/${x.observedAt}`))])).to.deep.equal([['processor/p-1/10000'], ['processor/p-1/25000']]);
     expect(beats.map((b) => [b.sentAt, b.ready, b.startedAt, b.version])).to.deep.equal([
       [10_000, true, 10_000, '1.2.3'],
       [25_000, true, 10_000, '1.2.3'],

@@ -1,6 +1,7 @@
 /**
  * One sample of one metric series, shaped as `tributary.monitoring.MetricSnapshot`
- * (schemas/monitoring/MetricSnapshot.avsc) without depending on the schemas lib.
+ * (schemas/monitoring/MetricSnapshot.avsc) without depending on the schemas lib. A report's samples
+ * share service, instance and `observedAt`, so the sink sends them together as `MetricBatch` records.
  */
 export interface MetricSample {
   service: string;
@@ -29,6 +30,7 @@ export interface HeartbeatSample {
 
 /** Where a reporter sends its samples: the app wires its Kafka publisher here. */
 export interface MetricSampleSink {
+  /** Every sample of one report, in one call (the Kafka sink batches them). */
   metrics(samples: readonly MetricSample[]): Promise<void>;
   heartbeat(beat: HeartbeatSample): Promise<void>;
 }
