@@ -47,11 +47,12 @@ import { PrivateRedis, uniqueName, waitFor } from '@tributary/testing';
 import { Redis } from 'ioredis';
 import { fixed, int, section, summary, table } from '../../../libs/broker/bench/report.js';
 import { generatePoints } from '../../../libs/monitoring-baselines/bench/data.js';
+import { positive } from '../../../libs/monitoring-baselines/bench/settings.js';
+import { compareStored } from '../../../libs/monitoring-baselines/bench/stored.js';
 import { monitoringTopics } from '../src/names.js';
 import { publishBacklogAtOnce } from './backlog.js';
 import { type ManagerUnderTest, startManager } from './manager-run.js';
 import { naiveConsumerRun } from './naive-consumer.js';
-import { compareStored } from './stored.js';
 
 const GOAL = 10;
 const POINTS = positive('BENCH_POINTS', 200_000);
@@ -180,17 +181,6 @@ async function cleanUp(): Promise<void> {
   await codec.close();
   await registry.close();
   await admin.disconnect();
-}
-
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`${name} must be a positive integer, not ${JSON.stringify(raw)}`);
-    process.exit(1);
-  }
-  return n;
 }
 
 let exitCode = 1;

@@ -1,9 +1,9 @@
 import { type EventCodecPort, metricBatchPoints } from '@tributary/broker';
-import { BaselineBook, type MetricPoint, seriesKey, storeKeys } from '@tributary/monitoring-baselines';
 import { uniqueName, waitFor } from '@tributary/testing';
 import type { MetricBatch } from '@tributary/schemas';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
+import { naiveWriter } from '../../../libs/monitoring-baselines/bench/naive.js';
 import { MonitoringEventNames } from '../src/names.js';
 
 export interface NaiveRun {
@@ -16,35 +16,18 @@ export interface NaiveRun {
  * The design the manager is measured against: a plain kafkajs consumer (eachBatch) that decodes each
  * MetricBatch record with the same codec, applies the same baseline math point by point, and writes
  * the series through to Redis with ONE command per point (HSET, awaited before the next point of the
- * partition): the naive design is about Redis writes, so it reads the same records — the write
+ * partition): the naive design is about Redis writes, so it reads the same records — the writer
  * of libs/monitoring-baselines/bench/naive.ts, kept across batches here. It gets the manager's
  * consumer settings (1 MiB per partition, three partitions at a time), so the two differ in how they
  * handle points, not in how they fetch them.
  */
 export async function naiveConsumerRun(deps: { kafka: Kafka; codec: EventCodecPort; redis: Redis; topic: string; storePrefix: string; expected: number; timeoutMs: number }): Promise<NaiveRun> {
-  const book = new BaselineBook();
-  const keys = storeKeys(deps.storePrefix);
+  const write = naiveWriter(deps.redis, deps.storePrefix);
   const consumer = deps.kafka.consumer({ groupId: uniqueName('bench-monitoring-naive'), maxBytesPerPartition: 1024 * 1024, readUncommitted: false });
   let joinedAt: number | undefined;
   let doneAt: number | undefined;
   let points = 0;
   consumer.on(consumer.events.GROUP_JOIN, () => (joinedAt ??= performance.now()));
-
-  async function write(point: MetricPoint): Promise<void> {
-    book.apply([point]);
-    const key = seriesKey(point);
-    const s = book.snapshot(key)!;
-    await deps.redis.hset(keys.baseline(key), {
-      state: JSON.stringify(s),
-      service: s.service,
-      metric: s.metric,
-      kind: s.kind,
-      mean: s.overall.mean,
-      stddev: Math.sqrt(s.overall.variance),
-      points: s.overall.n,
-      lastAt: s.lastAt ?? '',
-    });
-  }
 
   await consumer.connect();
   try {

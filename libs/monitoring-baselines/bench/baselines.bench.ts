@@ -29,6 +29,8 @@ import { Redis } from 'ioredis';
 import { BaselineBook, BaselineStore, type MetricPoint } from '../src/index.js';
 import { generatePoints } from './data.js';
 import { naivePass } from './naive.js';
+import { positive } from './settings.js';
+import { compareStored } from './stored.js';
 
 const GOAL = 10;
 const POINTS = positive('BENCH_POINTS', 200_000);
@@ -74,7 +76,7 @@ try {
   const check = points.slice(0, Math.min(POINTS, 20_000));
   await batchedPass(batchedPrefix, check, FLUSH_EVERY);
   await naivePass(redis, naivePrefix, check);
-  const differing = await compareStates(batchedPrefix, naivePrefix);
+  const { differing } = await compareStored(redis, batchedPrefix, naivePrefix);
   if (differing > 0) {
     console.error(`\nFAILED: ${differing} series end with different baselines in the two designs`);
     exitCode = 1;
@@ -159,35 +161,3 @@ function memoryPass(data: readonly MetricPoint[]): void {
   for (let i = 0; i < data.length; i += BATCH) book.apply(data.slice(i, i + BATCH));
 }
 
-/** Series whose stored state differs between two prefixes (or exists in one only). */
-async function compareStates(a: string, b: string): Promise<number> {
-  const keysOf = async (p: string) => {
-    const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${p}:baseline:*`, 'COUNT', 1000);
-      cursor = next;
-      found.push(...keys.map((k) => k.slice(p.length)));
-    } while (cursor !== '0');
-    return found.sort();
-  };
-  const [ka, kb] = await Promise.all([keysOf(a), keysOf(b)]);
-  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return Math.max(ka.length, kb.length);
-  let differing = 0;
-  for (const key of ka) {
-    const [sa, sb] = await Promise.all([redis.hget(`${a}${key}`, 'state'), redis.hget(`${b}${key}`, 'state')]);
-    if (sa === null || sa !== sb) differing++;
-  }
-  return differing;
-}
-
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`${name} must be a positive integer, not ${JSON.stringify(raw)}`);
-    process.exit(1);
-  }
-  return n;
-}

@@ -7,10 +7,10 @@ import { BaselineBook, type MetricPoint, seriesKey, storeKeys } from '../src/ind
  * store writes them), awaited before the next point. Fewer commands per point than the store's
  * MULTI (no index, no expiry), so the comparison favours the naive side.
  */
-export async function naivePass(redis: Redis, prefix: string, points: readonly MetricPoint[]): Promise<void> {
+export function naiveWriter(redis: Redis, prefix: string): (point: MetricPoint) => Promise<void> {
   const book = new BaselineBook();
   const keys = storeKeys(prefix);
-  for (const point of points) {
+  return async (point) => {
     book.apply([point]);
     const key = seriesKey(point);
     const s = book.snapshot(key)!;
@@ -24,5 +24,11 @@ export async function naivePass(redis: Redis, prefix: string, points: readonly M
       points: s.overall.n,
       lastAt: s.lastAt ?? '',
     });
-  }
+  };
+}
+
+/** The naive design over a list of points, from an empty book. */
+export async function naivePass(redis: Redis, prefix: string, points: readonly MetricPoint[]): Promise<void> {
+  const write = naiveWriter(redis, prefix);
+  for (const point of points) await write(point);
 }

@@ -14,7 +14,7 @@ async function storedSeries(redis: Redis, prefix: string): Promise<string[]> {
 
 /**
  * Compares what two designs left in Redis, series by series (the `state` field: the whole baseline
- * and detector as JSON), as the library bench does. Returns how many series are stored and how many
+ * and detector as JSON). Returns how many series are stored and how many
  * differ or exist under one prefix only; a comparison between different baselines would be dishonest.
  */
 export async function compareStored(redis: Redis, a: string, b: string): Promise<{ series: number; differing: number }> {
