@@ -25,7 +25,7 @@ export interface ManagerUnderTest {
   consumedBatches(): Promise<number>;
   /**
    * Resolves once every point applied so far is in Redis: no series is dirty and no flush is in
-   * flight. The manager's own tick does the writing; the call to `book.flush()` here only queues
+   * flight. The manager does the writing (when caught up); the call to `book.flush()` here only queues
    * behind a flush in flight (it finds nothing dirty, writes no series, and costs one SET round trip).
    */
   flushed(timeoutMs: number): Promise<void>;
@@ -35,9 +35,9 @@ export interface ManagerUnderTest {
 /**
  * A monitoring manager wired as apps/monitoring-manager/src/main.ts wires it (its own Kafka and
  * registry clients, a fail-fast Redis client, messaging metrics, the default alert rules), through the
- * app's own factory; only `tickMs` and the lag interval differ (see the bench's header).
+ * app's own factory; only the lag interval differs (see LAG_OFF_MS).
  */
-export async function startManager(deps: { redisUrl: string; topicPrefix: string; instanceId: string; logger: Logger; tickMs: number }): Promise<ManagerUnderTest> {
+export async function startManager(deps: { redisUrl: string; topicPrefix: string; instanceId: string; logger: Logger }): Promise<ManagerUnderTest> {
   const config = loadConfig();
   const log = deps.logger.child({ instanceId: deps.instanceId });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `monitoring-manager-${deps.instanceId}`, logger: log });
@@ -56,7 +56,7 @@ export async function startManager(deps: { redisUrl: string; topicPrefix: string
     logger: log,
     metrics,
     alerting,
-    options: { tickMs: deps.tickMs, lagIntervalMs: LAG_OFF_MS },
+    options: { lagIntervalMs: LAG_OFF_MS },
   });
   const metricsTopic = monitoringTopics(deps.topicPrefix).metrics;
   await manager.start();

@@ -14,10 +14,9 @@
  *    starts on the empty topic with a private, empty redis-server and joins its group; then the
  *    backlog is committed. Clock: from the commit (the backlog visible) until its
  *    `tributary_messages_consumed_total` counts every record handled AND the book has no dirty
- *    series and no flush in flight — i.e. every point's baseline written to Redis by the manager's
- *    own tick. The tick is BENCH_TICK_MS (default 500 ms) instead of the app's 5 s: a 5 s tick would
- *    add up to 5 s of waiting to a run of a few seconds; flushing ten times as often also coalesces
- *    less, which costs the manager more Redis writes, not fewer. Lag measurement is off (manager-run.ts).
+ *    series and no flush in flight — i.e. every point's baseline written to Redis by the manager
+ *    itself (it writes when it has caught up with a partition, and every tick while behind; the
+ *    app's default 5 s tick). Lag measurement is off (manager-run.ts).
  * 2. Baseline: a plain kafkajs consumer (naive-consumer.ts) on the same topic, from the beginning.
  *    Clock: from its group join (the backlog already there) until the last point's HSET is answered.
  *    Both clocks start with a joined member and the whole backlog readable, so neither pays for
@@ -25,8 +24,8 @@
  * 3. Check: the two left identical baselines in Redis (every series' state compared), else exit 1.
  * 4. Tributary, restart with Redis empty (information, no goal): the manager's keys deleted, the same
  *    instance started again; it rebuilds every baseline by replaying the topic before it consumes
- *    (its start-up path). Clock: from start() until the rebuilt baselines are in Redis, group join
- *    and first tick included. Checked against the naive consumer's baselines again.
+ *    (its start-up path). Clock: from start() until the rebuilt baselines are in Redis (written as
+ *    soon as the replay is done), group join included. Checked against the naive consumer's baselines again.
  *
  * Both sides run in this process, started with the services' node flags (the npm script passes
  * --max-semi-space-size=64, as infra/platform does for every service), so heap settings favour neither.
@@ -34,7 +33,7 @@
  * One round each (every round needs a fresh topic, group and Redis): expect noise on a busy machine.
  * Exits 1 when the baselines differ or the benchmark fails; a missed goal prints MISSED, exit code 0.
  *
- * Settings (environment): BENCH_POINTS (200,000), BENCH_SERIES (2,000), BENCH_TICK_MS (500);
+ * Settings (environment): BENCH_POINTS (200,000), BENCH_SERIES (2,000);
  * KAFKA_BROKERS and SCHEMA_REGISTRY_URL as for every service. Needs redis-server on the PATH.
  */
 import os from 'node:os';
@@ -57,7 +56,6 @@ import { naiveConsumerRun } from './naive-consumer.js';
 const GOAL = 10;
 const POINTS = positive('BENCH_POINTS', 200_000);
 const SERIES = positive('BENCH_SERIES', 2_000);
-const TICK_MS = positive('BENCH_TICK_MS', 500);
 /** Longest any one phase may take before the run is called failed. */
 const PHASE_TIMEOUT_MS = 240_000;
 
@@ -99,12 +97,12 @@ async function main(): Promise<number> {
   const points = generatePoints(POINTS, SERIES) as MetricSnapshot[];
   const partitions = catalog.monitoringMetrics.partitions;
   console.log(
-    `${int(POINTS)} points over ${int(SERIES)} series of 20 services, ${partitions} partitions · private redis-server ${server.url} · manager tick ${int(TICK_MS)} ms`,
+    `${int(POINTS)} points over ${int(SERIES)} series of 20 services, ${partitions} partitions · private redis-server ${server.url}`,
   );
 
   section('Tributary: the monitoring manager consuming a backlog (live path)');
   const instanceId = uniqueName('bench-mm');
-  const live = await startManager({ redisUrl: server.url, topicPrefix: prefix, instanceId, logger, tickMs: TICK_MS });
+  const live = await startManager({ redisUrl: server.url, topicPrefix: prefix, instanceId, logger });
   managers.push(live);
   const producing = performance.now();
   const records = await publishBacklogAtOnce(kafka, codec, topics.metrics, points);
@@ -135,7 +133,7 @@ async function main(): Promise<number> {
   section('Tributary: the same manager restarted with Redis empty (rebuild by replay)');
   await new BaselineStore({ redis: checker, prefix: managerStore }).clear();
   const restarting = performance.now();
-  const rebuilt = await startManager({ redisUrl: server.url, topicPrefix: prefix, instanceId, logger, tickMs: TICK_MS });
+  const rebuilt = await startManager({ redisUrl: server.url, topicPrefix: prefix, instanceId, logger });
   managers.push(rebuilt);
   const startedAt = performance.now();
   await rebuilt.flushed(PHASE_TIMEOUT_MS);
@@ -154,9 +152,9 @@ async function main(): Promise<number> {
     table(
       ['variant', 'seconds', 'points/s'],
       [
-        ['manager, live consumer, batched flushes every tick', fixed(liveSeconds), int(rate.live)],
+        ['manager, live consumer, pipelined writes when caught up', fixed(liveSeconds), int(rate.live)],
         ['plain kafkajs consumer, one HSET round trip per point', fixed(naive.seconds), int(rate.naive)],
-        ['manager restarted with Redis empty (replay, join, first flush)', fixed(rebuildSeconds), int(rate.rebuild)],
+        ['manager restarted with Redis empty (replay, write, join)', fixed(rebuildSeconds), int(rate.rebuild)],
       ],
     ),
   );

@@ -120,6 +120,11 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
     logger,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     options: { sessionTimeoutMs: options.sessionTimeoutMs },
+    // Caught up: the baselines are written now rather than at the next tick (the tick writes while
+    // the manager is behind). While Redis is failing, only the tick retries.
+    onCaughtUp: () => {
+      if (book.health().store === 'ok') writeBaselines().catch((err: unknown) => logger.warn({ err }, 'baselines not written; the next tick tries again'));
+    },
     handlers: {
       // A MetricBatch's points go through the book in ONE apply() call: the record's Kafka and Avro
       // cost is paid once per few hundred points. Applied in the handler (not gathered for the
@@ -164,6 +169,26 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
     }
   }
 
+  let writing: Promise<void> | undefined;
+  let writeAgain = false;
+  /**
+   * Writes the changed baselines, one write at a time: a call during a write runs one more after it
+   * (for what changed meanwhile) and shares its promise.
+   */
+  function writeBaselines(): Promise<void> {
+    if (writing) {
+      writeAgain = true;
+      return writing;
+    }
+    writing = (async () => {
+      do {
+        writeAgain = false;
+        await flushBaselines(clock());
+      } while (writeAgain);
+    })().finally(() => (writing = undefined));
+    return writing;
+  }
+
   /** Writes the changed baselines; a failure turns this instance's `redis` component DEGRADED until one succeeds. */
   async function flushBaselines(now: number): Promise<void> {
     let status: HealthStatus = 'UP';
@@ -190,7 +215,7 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
       await alerting.tick(now);
       await deps.redis.set(alertingKey, alerting.state(), 'EX', ALERTING_STATE_TTL_SECONDS).catch((err: unknown) => logger.debug({ err }, 'alerting state not saved'));
     }
-    await flushBaselines(now);
+    await writeBaselines();
   }
 
   /** Consumer-group lag and the Kafka data directory's disk, as series of service `kafka`. */
@@ -257,6 +282,8 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
       startedAt = clock();
       await admin.connect();
       await restore();
+      // What the replay rebuilt goes to Redis now, not at the first tick (nothing is dirty after a plain restore).
+      if (book.health().dirtySeries > 0) writeBaselines().catch((err: unknown) => logger.warn({ err }, 'rebuilt baselines not written; the next tick tries again'));
       const saved = alerting ? await deps.redis.get(alertingKey).catch(() => null) : null;
       if (saved !== null && alerting?.restoreState(saved, clock())) logger.info({ active: alerting.evaluator.activeAlerts().length }, 'alerting state restored');
       // Rule files, silences and acknowledgements in place before the first sample is judged.
@@ -288,6 +315,7 @@ export function createMonitoringManager(deps: MonitoringManagerDeps): Monitoring
       clearInterval(lagTimer);
       await ticking;
       await runner.close();
+      await writing;
       await control?.close();
       await alerting?.close();
       await book.flush().catch((err: unknown) => logger.warn({ err }, 'baselines not written at shutdown; the next start replays the topic'));

@@ -192,6 +192,42 @@ describe('monitoring manager on the real stack', () => {
       await server.stop();
     }
   });
+  it('writes the baselines to Redis once it has caught up with the topic, and after a rebuild at start, without waiting for its tick', async function () {
+    this.timeout(120_000);
+    // A tick that never comes during the test, and no measured lag (its records would make the
+    // manager catch up again): only the caught-up write can put them in Redis.
+    const quiet = { tickMs: 3_600_000, heartbeatTimeoutMs: 3_600_000, lagIntervalMs: 3_600_000 };
+    const manager = await stack.manager(await redis(), quiet);
+    const service = uniqueName('caughtup').toLowerCase();
+    const rounds = reports(service, 30, 4);
+    for (const round of rounds) await stack.report(round);
+    const points = rounds.flat();
+    const keys = [...new Set(points.map((p) => seriesKey(p)))];
+    const store = new BaselineStore({ redis: await redis(), prefix: `${stack.prefix}:monitoring` });
+    expect(await waitFor(() => manager.book.baseline(keys.at(-1)!)?.lastAt === points.at(-1)!.observedAt, { what: 'every point applied' })).to.equal(true);
+    expect(sameBaselines(manager.book, points)).to.equal(30);
+    await waitFor(
+      async () => {
+        expect((await store.load(keys)).snapshots).to.deep.equal(keys.map((k) => manager.book.snapshot(k)));
+        return true;
+      },
+      { what: 'the same baselines in Redis', timeoutMs: 30_000 },
+    );
+
+    // Restarted with Redis empty: what the replay rebuilt is written at start, not at the first tick.
+    const expected = keys.map((k) => manager.book.snapshot(k));
+    await stack.closeManagers();
+    await store.clear();
+    await stack.manager(await redis(), quiet);
+    await waitFor(
+      async () => {
+        expect((await store.load(keys)).snapshots).to.deep.equal(expected);
+        return true;
+      },
+      { what: 'the rebuilt baselines in Redis', timeoutMs: 30_000 },
+    );
+  });
+
   it("applies all the points of a service's MetricBatch records, each record in ONE book.apply call: baselines equal to the same points in process", async function () {
     this.timeout(120_000);
     const manager = await stack.manager(await redis());

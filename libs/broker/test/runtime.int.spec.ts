@@ -256,6 +256,38 @@ describe('messaging runtime on the real broker', function () {
     expect(Math.max(...checkpoints)).to.be.greaterThan(128); // at least one transaction really was over 1 MiB
   });
 
+  it('says a partition is caught up only once its last fetched message is handled and committed', async () => {
+    const { topic } = await topicSet('caught-up', 1);
+    // One record batch per message and small fetches: the backlog takes several batches.
+    for (let seq = 1; seq <= 30; seq++) await publisher.publish(topic, COMMAND, command(seq));
+    const groupId = uniqueName('it-rt-caught-up');
+    let handled = 0;
+    const calls: { partition: number; handled: number; committed: string | undefined }[] = [];
+    const runner = createConsumerRunner({
+      kafka,
+      codec,
+      publisher,
+      groupId,
+      topics: [topic],
+      options: { maxBytesPerPartition: 1024 },
+      handlers: { [COMMAND]: () => void handled++ },
+      onCaughtUp: ({ partition }) => {
+        calls.push({ partition, handled, committed: undefined });
+        const call = calls.at(-1)!;
+        void admin.fetchOffsets({ groupId, topics: [topic] }).then((o) => (call.committed = o[0]!.partitions[0]!.offset));
+      },
+    });
+    runners.push(runner);
+    await runner.start();
+    await waitFor(() => calls[0]?.committed !== undefined, { what: 'the first caught-up call' });
+    expect(calls[0]).to.deep.equal({ partition: 0, handled: 30, committed: '30' });
+    for (let seq = 31; seq <= 35; seq++) await publisher.publish(topic, COMMAND, command(seq));
+    await waitFor(() => calls.some((c) => c.handled === 35 && c.committed !== undefined), { what: 'caught up again' });
+    // Never called while messages of the backlog were still unread.
+    expect(calls.filter((c) => c.handled < 30)).to.deep.equal([]);
+    expect(calls.find((c) => c.handled === 35)?.committed).to.equal('35');
+  });
+
   for (const mode of ['at-least-once', 'transactional'] as const) {
     it(`publishes per-commit aggregates with the commit that covers them (${mode})`, async () => {
       const { topic, out } = await topicSet(`agg-${mode}`, 1);

@@ -40,6 +40,12 @@ export interface ConsumerRunnerDeps {
    * handled again): drop what the handlers aggregated for that partition since the last commit.
    */
   onUncommitted?: (where: { topic: string; partition: number }) => void;
+  /**
+   * Called after a partition's batch was handled to its last message and committed, when that batch
+   * reached the partition's end (its high watermark when fetched): the member is caught up there for
+   * now. A handler that writes behind (buffers effects and writes them on a timer) can write then.
+   */
+  onCaughtUp?: (where: { topic: string; partition: number }) => void;
   /** Band layout per topic (topic catalog): banded topics are drained high band first. */
   bandsOf?: (topic: string) => readonly PriorityBand[] | undefined;
   telemetry?: MessagingTelemetryPort;
@@ -398,7 +404,11 @@ export function createConsumerRunner(deps: ConsumerRunnerDeps): ConsumerRunner {
       deps.onUncommitted?.({ topic, partition });
       throw err;
     }
-    metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
+    const lag = Number(batch.offsetLag());
+    metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, lag);
+    if (lag === 0 && lastHandled !== undefined && lastHandled === batch.messages[batch.messages.length - 1]?.offset) {
+      deps.onCaughtUp?.({ topic, partition });
+    }
   }
 
   return {
