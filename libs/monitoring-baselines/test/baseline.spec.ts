@@ -162,6 +162,20 @@ describe('BaselineBook baselines', () => {
     expect(book.baseline('checkout/queue_depth/a=x,b=y')!.points).to.equal(2);
   });
 
+  it('keeps series apart whose parts would run together the same (service, metric and labels told apart)', () => {
+    const book = new BaselineBook();
+    book.apply(gaugeSeries([1], { service: 'ab', metric: 'c', labels: {} }));
+    book.apply(gaugeSeries([2], { service: 'a', metric: 'bc', labels: {} }));
+    book.apply(gaugeSeries([3], { service: 'a', metric: '2:bc', labels: {} }));
+    book.apply(gaugeSeries([4], { metric: 'm', labels: { a: '1:b1:c' } }));
+    book.apply(gaugeSeries([5], { metric: 'm', labels: { a: '1', b: 'c' } }));
+    book.apply(gaugeSeries([6], { metric: 'm', labels: { 'a1:b': 'c' } }));
+    expect(book.seriesKeys()).to.have.length(6);
+    for (const [i, key] of ['ab/c', 'a/bc', 'a/2%3Abc', 'checkout/m/a=1%3Ab1%3Ac', 'checkout/m/a=1,b=c', 'checkout/m/a1%3Ab=c'].entries()) {
+      expect(book.baseline(key)?.mean, key).to.equal(i + 1);
+    }
+  });
+
   it('without a store: health says so, and flush/restore are refused', async () => {
     const book = new BaselineBook();
     expect(book.health()).to.deep.equal({ store: 'none', series: 0, dirtySeries: 0, failedFlushes: 0 });

@@ -287,11 +287,17 @@ export class BaselineBook {
   }
 
   /**
-   * The series key of a point, cached by its raw identity: JSON of service, metric and labels in the
-   * order they arrived (JSON escapes everything, so two identities never share a raw form).
+   * The series key of a point, cached by its raw identity: service, metric and labels in the order
+   * they arrived, each string prefixed by its length (a prefix-free form, so two identities never
+   * share one; about half the cost of JSON.stringify, which ran for every point).
    */
   private identityOf(point: MetricPoint): { key: string; labels: Record<string, string> } {
-    const raw = JSON.stringify([point.service, point.metric, point.labels]);
+    let raw = `${point.service.length}:${point.service}${point.metric.length}:${point.metric}`;
+    const pointLabels = point.labels;
+    for (const name in pointLabels) {
+      const value = pointLabels[name]!;
+      raw += `${name.length}:${name}${value.length}:${value}`;
+    }
     let identity = this.identities.get(raw);
     if (!identity) {
       const labels = canonicalLabels(point.labels);
