@@ -1,7 +1,10 @@
 /**
  * patches/kafkajs+2.2.4.patch (applied by `npm ci` through patch-package) rewrites kafkajs's record
  * encoder and decoder to handle headers in place, its varint writers to write bytes in place, and its grouping of a send's messages by partition
- * to append in place (both were quadratic). Each must behave exactly as the original. It also makes
+ * to append in place (both were quadratic); its record decoder to add offsets and timestamps in plain
+ * numbers when they are safe integers; its produce request to pass a message's fields instead of a
+ * spread; its encoder to allocate unzeroed (pooled) buffers; and its CRC-32C to take eight bytes a
+ * step. Each must behave exactly as the original. It also makes
  * the admin's offset lookups retry when a new topic's leader is not known yet, as they already did
  * for an unknown topic; createTopics wait while the metadata does not know the new topic yet; and a transaction's AddOffsetsToTxn retry CONCURRENT_TRANSACTIONS (the
  * previous transaction's markers not written yet) instead of failing the transaction.
@@ -83,6 +86,63 @@ describe('the kafkajs record encoder and decoder patch', () => {
       { key: Buffer.alloc(0), value: Buffer.alloc(4000, 2), headers: { big: 'x'.repeat(600) } },
     ];
     for (const c of cases) expect(Record(c).buffer.equals(original(c)), JSON.stringify(c.headers)).to.equal(true);
+  });
+
+  it('decodes offsets and timestamps as kafkajs does, with or without the plain-number path', () => {
+    const Long = require('kafkajs/src/utils/long') as { fromValue(v: unknown): { add(o: unknown): { toString(): string } } };
+    const cases: { firstOffset: string; firstTimestamp: string; offsetDelta: number; timestampDelta: number }[] = [
+      { firstOffset: '0', firstTimestamp: '1764662400000', offsetDelta: 0, timestampDelta: 0 },
+      { firstOffset: '123456789', firstTimestamp: '1764662400000', offsetDelta: 4_999, timestampDelta: 86_400_000 },
+      { firstOffset: '-1', firstTimestamp: '-1', offsetDelta: 1, timestampDelta: 0 },
+      // Past 2^53: only a 64-bit sum is exact (the Long path).
+      { firstOffset: '9007199254740993', firstTimestamp: '9223372036854775000', offsetDelta: 5, timestampDelta: 800 },
+      { firstOffset: '9007199254740990', firstTimestamp: '0', offsetDelta: 7, timestampDelta: -1 },
+    ];
+    for (const c of cases) {
+      const encoded = Record({ key: null, value: Buffer.from('v'), offsetDelta: c.offsetDelta, timestampDelta: c.timestampDelta }).buffer;
+      const decoder = new Decoder(encoded);
+      decoder.readVarInt();
+      const record = decodeRecord(decoder, { firstOffset: c.firstOffset, firstTimestamp: c.firstTimestamp }) as unknown as { offset: string; timestamp: string };
+      expect(record.offset, JSON.stringify(c)).to.equal(Long.fromValue(c.firstOffset).add(c.offsetDelta).toString());
+      expect(record.timestamp, JSON.stringify(c)).to.equal(Long.fromValue(c.firstTimestamp).add(Long.fromValue(c.timestampDelta)).toString());
+    }
+  });
+
+  it('computes CRC-32C (Castagnoli) as the byte-at-a-time table does, for every length', () => {
+    const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C') as (b: Buffer) => number;
+    expect(fs.readFileSync(require.resolve('kafkajs/src/protocol/recordBatch/crc32C/crc32C'), 'utf8')).to.contain('Tributary patch');
+    const table = Array.from({ length: 256 }, (_, n) => {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      return c >>> 0;
+    });
+    const byteAtATime = (b: Buffer) => {
+      let c = -1;
+      for (const x of b) c = table[(c ^ x) & 0xff]! ^ (c >>> 8);
+      return (c ^ -1) >>> 0;
+    };
+    expect(crc32C(Buffer.from('123456789'))).to.equal(0xe3069283); // the standard check value
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff) & 0xff;
+    for (let length = 0; length <= 600; length++) {
+      const bytes = Buffer.from(Array.from({ length }, next));
+      expect(crc32C(bytes), `length ${length}`).to.equal(byteAtATime(bytes));
+    }
+  });
+
+  it('encodes a produce request\'s records from the fields a message has, as kafkajs does', async () => {
+    const request = require('kafkajs/src/protocol/requests/produce/v3/request') as (a: unknown) => { encode(): Promise<{ buffer: Buffer }> };
+    expect(fs.readFileSync(require.resolve('kafkajs/src/protocol/requests/produce/v3/request'), 'utf8')).to.contain('Tributary patch');
+    const messages: { key: Buffer | string | null; value: Buffer | string; headers?: Record<string, string | string[]>; timestamp: number; partition?: number }[] = [
+      { key: Buffer.from('a'), value: Buffer.from('1'), headers: { 'event-type': 't', many: ['x', 'y'] }, timestamp: 1_764_662_400_000 },
+      { key: null, value: Buffer.from('2'), timestamp: 1_764_662_400_250 },
+      { key: 'k', value: 'three', headers: {}, timestamp: 1_764_662_400_500, partition: 0 },
+    ];
+    const encoded = (await request({ acks: -1, timeout: 30_000, topicData: [{ topic: 't', partitions: [{ partition: 0, firstSequence: 0, messages }] }] }).encode()).buffer;
+    // Each record as kafkajs's own encoder writes it, offset and time deltas included, is in the request.
+    const first = messages[0]!.timestamp;
+    const records = messages.map((m, i) => original({ key: m.key === null ? null : Buffer.from(m.key), value: Buffer.from(m.value), headers: m.headers ?? {}, offsetDelta: i, timestampDelta: m.timestamp - first }));
+    for (const r of records) expect(encoded.includes(r), r.toString('hex')).to.equal(true);
   });
 
   it('groups a send\'s messages by partition as kafkajs does, in order', () => {
