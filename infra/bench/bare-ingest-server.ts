@@ -1,10 +1,12 @@
 /**
  * The baseline of `bench:ingest`: a bare express + kafkajs handler doing the same parse-and-send as
  * the CPM's ingest (JSON array in, one message per record to a topic, 202 with the count), without
- * auth, validation, record ids or error handling. Run as its own process: PORT, TOPIC, KAFKA_BROKERS.
+ * auth, validation, record ids or error handling. Run as its own process: PORT, TOPIC, KAFKA_BROKERS,
+ * BARE_KAFKAJS (`stock`: kafkajs 2.2.4 as published, the default; `patched`: with Tributary's patch).
  */
 import express from 'express';
-import { Kafka, logLevel } from 'kafkajs';
+
+const { Kafka, logLevel } = process.env.BARE_KAFKAJS === 'patched' ? await import('kafkajs') : await import('kafkajs-stock');
 
 const port = Number(process.env.PORT ?? 17190);
 const topic = process.env.TOPIC!;
