@@ -7,6 +7,7 @@ import { loadConfig } from '@tributary/config';
 import { type AvroRecordSchema, createEventCodec, createSchemaRegistryClient, untypedCodec } from '@tributary/schemas';
 import { uniqueName } from '@tributary/testing';
 import type { Admin, Kafka } from 'kafkajs';
+import { Kafka as StockKafka, logLevel as stockLogLevel } from 'kafkajs-stock';
 import { createKafka, type EventCodecPort } from '../src/index.js';
 
 export const READING = 'tributary.bench.SensorReading';
@@ -82,6 +83,8 @@ export function sensorReading(seq: number, observedAt: number): SensorReading {
 
 export interface BenchStack {
   kafka: Kafka;
+  /** kafkajs 2.2.4 as published (npm alias `kafkajs-stock`): `kafka` runs it with Tributary's patch (docs/broker.md). */
+  stockKafka: Kafka;
   admin: Admin;
   codec: EventCodecPort;
   /** Creates a topic with a unique name (and its `.dlq`, one partition) and remembers it for cleanup. */
@@ -104,8 +107,11 @@ export async function openStack(): Promise<BenchStack> {
   const admin = kafka.admin();
   await admin.connect();
   const created: string[] = [];
+  const { brokers } = loadConfig().kafka;
+  const stockKafka = new StockKafka({ clientId: 'tributary-bench-stock', brokers, connectionTimeout: 3_000, logLevel: stockLogLevel.NOTHING });
   return {
     kafka,
+    stockKafka,
     admin,
     codec: benchCodec(),
     async createTopic(prefix, partitions) {

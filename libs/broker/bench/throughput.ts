@@ -140,9 +140,18 @@ async function baselineCodec(stack: BenchStack, topic: string, variant: Baseline
   };
 }
 
-/** Plain kafkajs: records serialised before the clock starts, `sendBatch` of fixed size, `eachBatch`. */
-export async function kafkajsThroughput(stack: BenchStack, opts: ThroughputOptions, variant: BaselineVariant, label: string): Promise<ThroughputResult> {
-  const { kafka } = stack;
+/**
+ * Plain kafkajs: records serialised before the clock starts, `sendBatch` of fixed size, `eachBatch`.
+ * `client`: kafkajs as published (`stock`, the baseline) or with Tributary's patch, as the runtime runs it.
+ */
+export async function kafkajsThroughput(
+  stack: BenchStack,
+  opts: ThroughputOptions,
+  variant: BaselineVariant,
+  label: string,
+  client: 'stock' | 'patched' = 'stock',
+): Promise<ThroughputResult> {
+  const kafka = client === 'stock' ? stack.stockKafka : stack.kafka;
   const topic = await stack.createTopic(`bench-tp-kafkajs-${variant === 'json' ? 'json' : 'avro'}`, opts.partitions);
   const { messages, bytesPerRecord, read } = await baselineCodec(stack, topic, variant, opts.records);
 
