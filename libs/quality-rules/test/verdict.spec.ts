@@ -56,6 +56,33 @@ describe('verdicts', () => {
     ]);
   });
 
+  it('runs every rule once per record, in order, however many rules and wherever one fails or throws', () => {
+    // 13 range rules, then a stateful unique and a regex: past the evaluator's written-out call
+    // sites (12), the rest run in its loop; the unique rule would flag the first record itself if
+    // its test ran twice for it.
+    const ranges = Array.from({ length: 13 }, (_, i) => ({ id: `r${i}`, type: 'in_range', field: 'amount', max: i === 3 ? 100 : 1e9, severity: i === 3 ? 'warn' : 'error' }));
+    const rules = ruleSet([
+      ...ranges,
+      { id: 'once', type: 'unique', fields: ['orderId'], window: '10m', timeField: 'eventTime' },
+      { id: 'sku', type: 'regex', field: 'sku', pattern: '^S', severity: 'warn' },
+    ]);
+    const evaluator = rules.createEvaluator();
+    const passed = evaluator.evaluate(order({ orderId: 'o-0', amount: 5 }), ctx);
+    expect(passed).to.equal(rules.evaluate(order({ amount: 5 }), ctx));
+    const first = evaluator.evaluate(order({ orderId: 'o-1', amount: 500, sku: 42 }), ctx);
+    expect(first.failures.map((f) => [f.ruleId, f.severity, f.message.startsWith('evaluation error')])).to.deep.equal([
+      ['r3', 'warn', false],
+      ['sku', 'error', true],
+    ]);
+    const again = evaluator.evaluate(order({ orderId: 'o-1', amount: 5 }), ctx);
+    expect(again.failures.map((f) => f.ruleId)).to.deep.equal(['once']);
+    // A throw in a written-out position, then failures after it in both parts.
+    const mixed = evaluator.evaluate(order({ orderId: 'o-2', amount: 'lots', sku: 'x' }), ctx);
+    expect(mixed.failures.map((f) => f.ruleId)).to.deep.equal([...ranges.map((r) => r.id), 'sku']);
+    expect(mixed.failures.every((f, i) => i === 13 || f.message.startsWith('evaluation error: amount is "lots"'))).to.equal(true);
+    expect(mixed.quarantine).to.equal(true);
+  });
+
   it('never throws, not even for a record that is not an object or a missing context', () => {
     const rules = ruleSet([
       { id: 'present', type: 'not_null', field: 'amount' },

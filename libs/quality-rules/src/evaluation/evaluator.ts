@@ -23,26 +23,95 @@ export function createRuleEvaluator(rules: readonly CompiledRule[]): RuleEvaluat
   const failureOf: FailureOf[] = rules.map(failureFactory);
   const errorOf: ErrorOf[] = rules.map(errorFactory);
   const count = tests.length;
+  const caught: Caught = { error: undefined, threw: false };
+  const firstMiss = missChain(tests, caught);
   return {
     evaluate(record: DataRecord, ctx: EvaluationContext): RecordVerdict {
       // Defensive: evaluate never throws, even for a caller that forgot the context.
       const now = (ctx as EvaluationContext | undefined)?.now ?? Number.NaN;
+      // Most records pass every rule: one walk through the chain, each test run once.
+      let i = firstMiss(record, now);
+      if (i === count) return PASSED;
       let failures: RuleFailure[] | undefined;
       let quarantine = false;
-      for (let i = 0; i < count; i++) {
+      // The test at i failed or threw; the rest run in the plain loop.
+      for (;;) {
         let failure: RuleFailure;
-        try {
-          if (tests[i]!(record, now)) continue;
-          failure = failureOf[i]!(record);
-        } catch (err) {
-          failure = errorOf[i]!(record, err);
+        if (caught.threw) {
+          failure = errorOf[i]!(record, caught.error);
+          caught.threw = false;
+          caught.error = undefined;
+        } else {
+          try {
+            failure = failureOf[i]!(record);
+          } catch (err) {
+            failure = errorOf[i]!(record, err);
+          }
         }
         (failures ??= []).push(failure);
         if (failure.severity === 'error') quarantine = true;
+        for (i++; i < count; i++) {
+          try {
+            if (!tests[i]!(record, now)) break;
+          } catch (err) {
+            caught.threw = true;
+            caught.error = err;
+            break;
+          }
+        }
+        if (i >= count) break;
       }
-      return failures === undefined ? PASSED : { failures, quarantine };
+      return { failures, quarantine };
     },
   };
+}
+
+interface Caught {
+  error: unknown;
+  threw: boolean;
+}
+type Miss = (record: DataRecord, now: number) => number;
+type Link = (test: RecordTest, next: Miss, index: number, caught: Caught) => Miss;
+
+/*
+ * The links of the chain: the same code written out once per position, because V8 keeps call-site
+ * feedback per function literal. One shared literal would make each call site see every rule's test
+ * (megamorphic: no inlining); one literal per position gives each site the one test at that position.
+ */
+const LINKS: readonly Link[] = [
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+  (t, next, k, c) => (r, now) => { try { if (!t(r, now)) return k; } catch (e) { c.threw = true; c.error = e; return k; } return next(r, now); },
+];
+
+/** Runs the tests in order; the index of the first that fails or throws (`caught` says which), or their count. */
+function missChain(tests: readonly RecordTest[], caught: Caught): Miss {
+  const count = tests.length;
+  // Past the written-out links: the plain loop for the rest.
+  const from = Math.min(count, LINKS.length);
+  let next: Miss = (record, now) => {
+    for (let i = from; i < count; i++) {
+      try {
+        if (!tests[i]!(record, now)) return i;
+      } catch (err) {
+        caught.threw = true;
+        caught.error = err;
+        return i;
+      }
+    }
+    return count;
+  };
+  for (let k = from - 1; k >= 0; k--) next = LINKS[k]!(tests[k]!, next, k, caught);
+  return next;
 }
 
 function failureFactory({ info, plan }: CompiledRule): FailureOf {
