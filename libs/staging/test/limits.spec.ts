@@ -24,6 +24,19 @@ describe('ingest limits', () => {
     expect(parseRecords(csvOf(10_000), 'text/csv').records).to.have.length(10_000);
   });
 
+  it('gives each record as the JSON text its size was measured on, in every format', () => {
+    for (const [body, contentType] of [
+      ['[{"b": 1, "a": "é"}, [1, 2], "x"]', 'application/json'],
+      ['{"b": 1,  "a": "é"}\n[1,2]\n"x"', 'application/x-ndjson'],
+      ['b,a\n1,é\n2,"x, y"', 'text/csv'],
+    ] as const) {
+      const parsed = parseRecords(body, contentType);
+      expect(parsed.texts, contentType).to.deep.equal(parsed.records.map((r) => JSON.stringify(r)));
+    }
+    const err = thrown(() => parseRecords('[{"a":"12345"}]', 'application/json', { maxRecordBytes: Buffer.byteLength('{"a":"1234"}') }), IngestTooLargeError);
+    expect(err.details).to.include({ limit: 'maxRecordBytes', actual: Buffer.byteLength('{"a":"12345"}') });
+  });
+
   for (const [format, contentType, body] of [
     ['JSON', 'application/json', jsonOf(4)],
     ['NDJSON', 'application/x-ndjson', ndjsonOf(4)],

@@ -13,6 +13,7 @@ describe('parseRecords: text/csv', () => {
         { id: '2', name: 'bob', amount: '' },
       ],
       lines: [2, 3],
+      texts: ['{"id":"1","name":"ann","amount":"9.5"}', '{"id":"2","name":"bob","amount":""}'],
     });
   });
 

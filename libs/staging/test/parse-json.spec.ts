@@ -7,7 +7,7 @@ const JSON_TYPE = 'application/json';
 describe('parseRecords: application/json', () => {
   it('returns the elements of an array in order', () => {
     const parsed = parseRecords('[{"a":1},{"a":2,"b":"x"}]', JSON_TYPE);
-    expect(parsed).to.deep.equal({ format: 'json', records: [{ a: 1 }, { a: 2, b: 'x' }] });
+    expect(parsed).to.deep.equal({ format: 'json', records: [{ a: 1 }, { a: 2, b: 'x' }], texts: ['{"a":1}', '{"a":2,"b":"x"}'] });
   });
 
   it('accepts a single object as one record, and an empty array as none', () => {

@@ -11,6 +11,7 @@ describe('parseRecords: application/x-ndjson', () => {
       format: 'ndjson',
       records: [{ a: 1 }, { a: 2 }, { a: 3 }],
       lines: [1, 4, 5],
+      texts: ['{"a":1}', '{"a":2}', '{"a":3}'],
     });
   });
 

@@ -75,7 +75,7 @@ export function ingestHandler(deps: IngestDeps): RequestHandler {
       throw new CpmHttpError(404, 'TRIB_PIPELINE_NOT_FOUND', `no pipeline ${JSON.stringify(pipelineId)}`, { pipelineId });
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const { format, records, lines } = parseRecords(body, req.get('content-type'), options.ingestLimits);
+    const { format, records, lines, texts } = parseRecords(body, req.get('content-type'), options.ingestLimits);
     const validate = validatorFor(input.fields, format);
     const batchId = randomUUID();
     res.setHeader(BATCH_ID_HEADER, batchId);
@@ -92,8 +92,9 @@ export function ingestHandler(deps: IngestDeps): RequestHandler {
         errors.push(line === undefined ? { index, errors: result.errors } : { index, line, errors: result.errors });
         return;
       }
-      // The raw record as sent, not the coerced one: `.raw` stays faithful and replayable.
-      accepted.push({ key: recordId(result.record, { keyFields: input.keyFields, batchId, index }), value: Buffer.from(JSON.stringify(raw), 'utf8') });
+      // The raw record as sent, not the coerced one: `.raw` stays faithful and replayable. Its JSON
+      // text was made once already, when the parser measured its size.
+      accepted.push({ key: recordId(result.record, { keyFields: input.keyFields, batchId, index }), value: Buffer.from(texts[index]!, 'utf8') });
     });
     if (accepted.length === 0) {
       throw new CpmHttpError(422, 'TRIB_INGEST_ALL_REJECTED', `all ${errors.length} records were rejected`, {

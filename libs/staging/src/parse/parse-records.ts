@@ -31,7 +31,7 @@ export function parseRecords(
     });
   }
   const text = decodeBody(body);
-  const parsed: ParsedBody =
+  const parsed: Omit<ParsedBody, 'texts'> =
     format === 'json'
       ? { format, records: parseJsonRecords(text) }
       : { format, ...(format === 'ndjson' ? parseNdjsonRecords(text, resolved) : parseCsvRecords(text, resolved)) };
@@ -42,14 +42,17 @@ export function parseRecords(
       actual: parsed.records.length,
     });
   }
-  checkRecordSizes(parsed, resolved.maxRecordBytes);
-  return parsed;
+  return { ...parsed, texts: recordTexts(parsed, resolved.maxRecordBytes) };
 }
 
-function checkRecordSizes({ records, lines }: ParsedBody, maxRecordBytes: number): void {
+/** Each record as JSON text, checked against the size limit. */
+function recordTexts({ records, lines }: Omit<ParsedBody, 'texts'>, maxRecordBytes: number): string[] {
+  const texts: string[] = new Array<string>(records.length);
   for (let index = 0; index < records.length; index++) {
     // JSON.stringify is undefined only for values JSON cannot hold, which a parsed body never has.
-    const bytes = Buffer.byteLength(JSON.stringify(records[index]) ?? '');
+    const text = JSON.stringify(records[index]) ?? '';
+    texts[index] = text;
+    const bytes = Buffer.byteLength(text);
     if (bytes <= maxRecordBytes) continue;
     const line = lines?.[index];
     throw new IngestTooLargeError(
@@ -57,4 +60,5 @@ function checkRecordSizes({ records, lines }: ParsedBody, maxRecordBytes: number
       { limit: 'maxRecordBytes', max: maxRecordBytes, actual: bytes, index, ...(line === undefined ? {} : { line }) },
     );
   }
+  return texts;
 }

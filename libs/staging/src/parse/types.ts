@@ -13,4 +13,9 @@ export interface ParsedBody {
    * per-record errors can name a line. Absent for JSON, whose records are not line-based.
    */
   readonly lines?: readonly number[];
+  /**
+   * Each record as compact JSON text (same index as `records`): what its size was measured on, and
+   * what a caller that stores records as JSON can write without serialising them a second time.
+   */
+  readonly texts: readonly string[];
 }
