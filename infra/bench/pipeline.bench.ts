@@ -182,8 +182,10 @@ function quantile(values: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** The platform's pipeline services on a prefix of their own, the bench pipeline running: records through it. */
-/** `harness` produces the records into `.raw` and reads them from the last topic. */
+/**
+ * The platform's pipeline services on a prefix of their own, the bench pipeline running: records
+ * through it. `harness` produces the records into `.raw` and reads them from the last topic.
+ */
 async function tributaryRun(harness: Kafka, env: Record<string, string>): Promise<Result> {
   const prefix = uniqueName('benchpl');
   const last = WITH_QUALITY ? 'validated' : 'processed';
