@@ -2,10 +2,10 @@ import type { BrokerLogger, Publisher } from '@tributary/broker';
 import { AlertEvaluator, type AlertingConfig, AlertNotifier, NotificationDispatcher } from '@tributary/alerting';
 import type { AnomalyTransition } from '@tributary/monitoring-baselines';
 import type { Heartbeat, MetricSnapshot } from '@tributary/schemas';
+import { MonitoringEventNames } from './names.js';
 
 /** What a metric sample gives the alert rules (a MetricSnapshot, or a MetricBatch's sample with its batch's service, instance and time). */
 export type AlertSample = Pick<MetricSnapshot, 'service' | 'instance' | 'metric' | 'labels' | 'value' | 'observedAt'>;
-import { MonitoringEventNames } from './names.js';
 
 /** The series a heartbeat becomes for the alert rules: 1 when ready, 0 when not; its absence is a service gone. */
 export const HEARTBEAT_METRIC = 'tributary_heartbeat';

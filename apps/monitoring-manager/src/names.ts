@@ -1,12 +1,11 @@
+import { MonitoringEventNames as SinkEventNames } from '@tributary/broker';
 import { controlTopicCatalog } from '@tributary/schemas';
 
 /** Record types the monitoring manager reads and writes (schemas/monitoring/*.avsc). */
 export const MonitoringEventNames = {
-  /** A service's samples of one moment: what Tributary writes (libs/broker's monitoring sink, and the lag measured here). */
-  metricBatch: 'tributary.monitoring.MetricBatch',
-  /** One sample a record, as services wrote before MetricBatch: still read (history is replayed). */
-  metricSnapshot: 'tributary.monitoring.MetricSnapshot',
-  heartbeat: 'tributary.monitoring.Heartbeat',
+  // What services write (libs/broker's monitoring sink; the lag measured here too): MetricBatch,
+  // the older MetricSnapshot (still read: history is replayed), Heartbeat.
+  ...SinkEventNames,
   componentHealthChanged: 'tributary.monitoring.ComponentHealthChanged',
   anomalyDetected: 'tributary.monitoring.MetricAnomalyDetected',
   anomalyResolved: 'tributary.monitoring.MetricAnomalyResolved',
