@@ -39,7 +39,7 @@ export {
 } from './priority/index.js';
 export type { BandSchedulerOptions, MemberAssignments, TopicPartitions } from './priority/index.js';
 export { createPublisher, publisherDefaults, resolvePublisherOptions } from './publisher/index.js';
-export type { Publisher, PublisherDeps, PublisherOptions, PublishOptions, PublishReceipt } from './publisher/index.js';
+export type { Publisher, PublisherDeps, PublisherOptions, PublishOptions, PublishReceipt, RawMessage } from './publisher/index.js';
 export {
   consumerRunnerDefaults,
   createConsumerRunner,

@@ -1,6 +1,7 @@
 /**
  * patches/kafkajs+2.2.4.patch (applied by `npm ci` through patch-package) rewrites kafkajs's record
- * encoder and decoder to handle headers in place, its varint writers to write bytes in place, and its grouping of a send's messages by partition
+ * encoder and decoder to handle headers in place (header keys encoded once and kept), its varint
+ * writers to write bytes in place, its string writers to copy short ASCII strings char by char, and its grouping of a send's messages by partition
  * to append in place (both were quadratic); its record decoder to add offsets and timestamps in plain
  * numbers when they are safe integers; its produce request to pass a message's fields instead of a
  * spread; its encoder to allocate unzeroed (pooled) buffers; and its CRC-32C to take eight bytes a
@@ -86,6 +87,34 @@ describe('the kafkajs record encoder and decoder patch', () => {
       { key: Buffer.alloc(0), value: Buffer.alloc(4000, 2), headers: { big: 'x'.repeat(600) } },
     ];
     for (const c of cases) expect(Record(c).buffer.equals(original(c)), JSON.stringify(c.headers)).to.equal(true);
+  });
+
+  it('encodes string and Buffer keys, values and header values as kafkajs as published does, whatever the characters', () => {
+    // kafkajs 2.2.4 as published (the npm alias the benches use as their baseline), not a copy of it.
+    const Stock = require('kafkajs-stock/src/protocol/recordBatch/record/v0') as (r: unknown) => EncoderLike;
+    const StockEncoder = require('kafkajs-stock/src/protocol/encoder') as { sizeOfVarLong(n: unknown): number };
+    const Long = require('kafkajs/src/utils/long') as { fromValue(v: unknown): unknown };
+    // ASCII on both sides of the 64-character fast path, two- to four-byte UTF-8, a lone surrogate.
+    const texts = ['', 'k', 'a'.repeat(63), 'b'.repeat(64), 'c'.repeat(65), 'ü', `${'d'.repeat(40)}é`, 'ключ', '😀x', 'x\ud800y', 'z'.repeat(300)];
+    for (const text of texts) {
+      const record = {
+        key: text,
+        value: text,
+        offsetDelta: 3,
+        timestampDelta: 250,
+        headers: { [text === '' ? 'empty' : text.slice(0, 70)]: text, 'shared-bytes': Buffer.from(text), list: [text, Buffer.from('ü')] },
+      };
+      expect(Record(record as unknown as RecordInput).buffer.equals(Stock(record).buffer), JSON.stringify(text)).to.equal(true);
+    }
+    // More distinct header keys than the patch keeps encoded: the cache starts over and stays exact.
+    for (let i = 0; i < 2_100; i++) {
+      const record = { key: null, value: Buffer.from('v'), headers: { [`h-${i}`]: `${i}`, 'event-type': 't' } };
+      expect(Record(record).buffer.equals(Stock(record).buffer), `header key h-${i}`).to.equal(true);
+    }
+    for (const n of [0, 1, -1, 250, -(2 ** 30), 2 ** 30 - 1, 2 ** 30, 2 ** 40, -(2 ** 40), Number.MAX_SAFE_INTEGER]) {
+      expect(Encoder.sizeOfVarLong(n), `sizeOfVarLong ${n}`).to.equal(StockEncoder.sizeOfVarLong(n));
+      expect((Encoder.sizeOfVarLong as (v: unknown) => number)(Long.fromValue(n)), `sizeOfVarLong Long ${n}`).to.equal(StockEncoder.sizeOfVarLong(Long.fromValue(n)));
+    }
   });
 
   it('decodes offsets and timestamps as kafkajs does, with or without the plain-number path', () => {

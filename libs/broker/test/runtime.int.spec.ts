@@ -91,6 +91,44 @@ describe('messaging runtime on the real broker', function () {
     expect((await codec.decode(output!.value!)).value).to.deep.equal({ id: 'cmd-1', seq: 1 });
   });
 
+  it('publishes a raw batch under one promise, through a full buffer, with Buffer and string header values as the same bytes', async () => {
+    const { topic } = await topicSet('raw-batch', 1);
+    // A buffer of 4 KiB for 200 messages of about 100 bytes: the batch has to wait for room.
+    const small = createPublisher({ kafka, codec, options: { bufferMaxBytes: 4096, maxBatchBytes: 2048, maxBatchCount: 50 } });
+    try {
+      const shared = Buffer.from('batch-7 ü');
+      const messages = Array.from({ length: 200 }, (_, i) => ({
+        key: i % 2 === 0 ? Buffer.from(`key-${i}`) : `key-${i}`,
+        value: i % 2 === 0 ? Buffer.from(`{"seq":${i},"pad":"${'x'.repeat(80)}"}`) : `{"seq":${i},"pad":"${'x'.repeat(80)}"}`,
+        headers: { 'event-type': 'tributary.test.Raw', 'batch-id': shared, 'record-id': `key-${i}` },
+      }));
+      await small.publishRawBatch(topic, 'tributary.test.Raw', messages);
+      // Resolved only once every message is acknowledged: all 200 are on the partition already.
+      expect((await admin.fetchTopicOffsets(topic))[0]?.high).to.equal('200');
+      const read = await readMessages(kafka, topic, 200);
+      expect(read.map((m) => (JSON.parse(m.value!.toString()) as { seq: number }).seq)).to.deep.equal(messages.map((_, i) => i));
+      expect(read.map((m) => m.key!.toString())).to.deep.equal(messages.map((_, i) => `key-${i}`));
+      for (const [i, m] of read.entries()) {
+        expect(headersToStrings(m.headers)).to.deep.equal({ 'event-type': 'tributary.test.Raw', 'batch-id': 'batch-7 ü', 'record-id': `key-${i}` });
+      }
+      await small.publishRawBatch(topic, 'tributary.test.Raw', []); // nothing to send: resolves at once
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('rejects a raw batch when the broker refuses part of it', async () => {
+    const { topic } = await topicSet('raw-batch-refused', 1);
+    // 2 MiB is over the broker's default limit of 1 MiB for a record batch: MESSAGE_TOO_LARGE.
+    const messages = [Buffer.alloc(10, 1), Buffer.alloc(2 * 1024 * 1024, 2)].map((value) => ({ key: null, value, headers: {} }));
+    const error = await publisher.publishRawBatch(topic, 'tributary.test.Raw', messages).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.match(/Publishing 1 messages failed/);
+  });
+
   it('continues the producer trace in the consumer span', async () => {
     const { topic } = await topicSet('trace');
     const exporter = new InMemorySpanExporter();

@@ -1,3 +1,3 @@
-export { createPublisher, type Publisher, type PublisherDeps } from './publisher.js';
+export { createPublisher, type Publisher, type PublisherDeps, type RawMessage } from './publisher.js';
 export { publisherDefaults, resolvePublisherOptions, type PublisherOptions } from './options.js';
 export type { PublishOptions, PublishReceipt } from './types.js';

@@ -29,6 +29,16 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+/**
+ * An already-encoded message. Header values may be Buffers: a value shared by many messages is then
+ * encoded to UTF-8 once, not once per message.
+ */
+export interface RawMessage {
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers: Record<string, string | Buffer>;
+}
+
 export interface Publisher {
   /** Encodes and queues one event; resolves once the broker acknowledged it (acks=all). */
   publish(topic: string, type: string, value: unknown, options?: PublishOptions): Promise<PublishReceipt>;
@@ -37,6 +47,11 @@ export interface Publisher {
    * no added headers. Resolves once acknowledged.
    */
   publishRaw(topic: string, message: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }): Promise<void>;
+  /**
+   * Queues many already-encoded messages of one event type (ingest) the same way, with one promise
+   * for them all: it resolves once every one is acknowledged, and rejects with the first failure.
+   */
+  publishRawBatch(topic: string, eventType: string, messages: readonly RawMessage[]): Promise<void>;
   /** Resolves when everything queued so far is acknowledged (or failed). */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -155,18 +170,30 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     }
   }
 
-  async function enqueue(topic: string, type: string, message: Message): Promise<void> {
-    const bytes = (message.value ? message.value.length : 0) + (message.key ? Buffer.byteLength(message.key) : 0);
-    while (bufferedBytes + bytes > options.bufferMaxBytes && bufferedBytes > 0) {
-      await new Promise<void>((r) => roomWaiters.push(r));
-    }
+  const bytesOf = (message: Message): number =>
+    (message.value ? Buffer.byteLength(message.value) : 0) + (message.key ? Buffer.byteLength(message.key) : 0);
+  const hasRoomFor = (bytes: number) => bufferedBytes + bytes <= options.bufferMaxBytes || bufferedBytes === 0;
+
+  async function waitForRoom(bytes: number): Promise<void> {
+    while (!hasRoomFor(bytes)) await new Promise<void>((r) => roomWaiters.push(r));
+  }
+
+  /** Queues a message that has room; `resolve` or `reject` is called once its batch is sent. */
+  function push(topic: string, type: string, message: Message, bytes: number, resolve: () => void, reject: (err: unknown) => void): void {
     bufferedBytes += bytes;
     queuedBytes += bytes;
-    const done = new Promise<void>((resolve, reject) => {
-      queue.push({ topic, type, message, bytes, resolve, reject });
-    });
+    queue.push({ topic, type, message, bytes, resolve, reject });
     schedule();
-    return done;
+  }
+
+  async function enqueue(topic: string, type: string, message: Message): Promise<void> {
+    const bytes = bytesOf(message);
+    await waitForRoom(bytes);
+    return new Promise<void>((resolve, reject) => push(topic, type, message, bytes, resolve, reject));
+  }
+
+  function assertOpen(topic: string): void {
+    if (closed) throw toBrokerError(new Error('publisher is closed'), 'TRIB_PUBLISHER_CLOSED', `Cannot publish to ${topic}`);
   }
 
   function countPublished(batch: Pending[]): void {
@@ -182,7 +209,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
 
   return {
     async publish(topic, type, value, opts = {}) {
-      if (closed) throw toBrokerError(new Error('publisher is closed'), 'TRIB_PUBLISHER_CLOSED', `Cannot publish to ${topic}`);
+      assertOpen(topic);
       const encode = await encoderFor(topic, type);
       const encoded = encode(value);
       const eventId = opts.eventId ?? randomUUID();
@@ -199,8 +226,34 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     },
 
     publishRaw(topic, message) {
-      if (closed) throw toBrokerError(new Error('publisher is closed'), 'TRIB_PUBLISHER_CLOSED', `Cannot publish to ${topic}`);
+      assertOpen(topic);
       return enqueue(topic, message.headers[Headers.eventType] ?? 'unknown', message);
+    },
+
+    async publishRawBatch(topic, eventType, messages) {
+      assertOpen(topic);
+      let left = messages.length;
+      if (left === 0) return;
+      let settle!: { resolve: () => void; reject: (err: unknown) => void };
+      const all = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+      // It may fail while later messages wait for room, before the caller holds it: not unhandled.
+      all.catch(() => undefined);
+      let failed = false;
+      const acknowledged = () => {
+        if (--left === 0) settle.resolve();
+      };
+      const failedWith = (err: unknown) => {
+        failed = true;
+        settle.reject(err);
+      };
+      for (const message of messages) {
+        const bytes = bytesOf(message);
+        if (!hasRoomFor(bytes)) await waitForRoom(bytes);
+        // After a failed send the rest is not queued: the caller is told none of it is accepted.
+        if (failed) break;
+        push(topic, eventType, message, bytes, acknowledged, failedWith);
+      }
+      return all;
     },
 
     async flush() {
