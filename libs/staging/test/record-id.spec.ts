@@ -29,6 +29,15 @@ describe('recordId', () => {
     );
   });
 
+  it('hashes with key fields exactly the canonical JSON of the key object, whatever the names and values', () => {
+    const record = JSON.parse('{"b":"x","a":1.5,"__proto__":"p","é":true,"n":null,"o":{"z":1,"y":[2]}}') as Record<string, unknown>;
+    const lists = [['a'], ['b', 'a'], ['a', 'b', 'a'], ['missing', 'a'], ['__proto__', 'é', 'n'], ['o', 'b'], ['Z', 'a', '_', '10', '9']];
+    for (const keyFields of lists) {
+      const key = Object.fromEntries(keyFields.map((f) => [f, Object.hasOwn(record, f) ? (record[f] ?? null) : null]));
+      expect(recordId(record, { keyFields, batchId: 'b', index: 0 }), keyFields.join()).to.equal(`k-${sha(canonicalJson(key))}`);
+    }
+  });
+
   it('gives the documented, pinned id without key fields: r- + sha256 of [batchId, index, record]', () => {
     const id = recordId({ b: 2, a: 'x' }, { batchId: 'batch-1', index: 3 });
     expect(id).to.equal('r-d3e07999bf4961f35a0c67fb506eaa13');

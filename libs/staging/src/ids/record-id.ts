@@ -34,8 +34,15 @@ const ID_HEX_LENGTH = 32;
 export function recordId(record: Readonly<Record<string, unknown>>, options: RecordIdOptions): string {
   const { keyFields = [], batchId, index } = options;
   if (keyFields.length > 0) {
-    const key = Object.fromEntries(keyFields.map((f) => [f, Object.hasOwn(record, f) ? (record[f] ?? null) : null]));
-    return `k-${sha256Hex(canonicalJson(key))}`;
+    // canonicalJson({ <keyField>: value }), written without building the object: distinct names in
+    // canonical (sorted) order.
+    const names = keyFields.length === 1 ? keyFields : [...new Set(keyFields)].sort();
+    let text = '{';
+    for (const name of names) {
+      const value = Object.hasOwn(record, name) ? (record[name] ?? null) : null;
+      text += `${text.length > 1 ? ',' : ''}${JSON.stringify(name)}:${canonicalJson(value)}`;
+    }
+    return `k-${sha256Hex(`${text}}`)}`;
   }
   if (typeof batchId !== 'string' || batchId === '' || !Number.isSafeInteger(index) || index < 0) {
     throw new StagingOptionsError(

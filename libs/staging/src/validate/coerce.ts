@@ -1,9 +1,16 @@
 import type { FieldType } from '../types.js';
-import { parseIsoTimestamp, type ZonelessPolicy } from './timestamp.js';
+import { isoTimestampMs, type ZonelessPolicy } from './timestamp.js';
 
-export type Coerced =
-  | { ok: true; value: string | number | boolean }
-  | { ok: false; code: 'TRIB_RECORD_FIELD_TYPE' | 'TRIB_RECORD_FIELD_RANGE'; message: string };
+/** Why a value could not be coerced. Returned rather than thrown: refused values are routine. */
+export class CoercionFailure {
+  constructor(
+    readonly code: 'TRIB_RECORD_FIELD_TYPE' | 'TRIB_RECORD_FIELD_RANGE',
+    readonly message: string,
+  ) {}
+}
+
+/** The coerced value, or why there is none. A value is returned as it is, not wrapped: one call per field of every record. */
+export type Coerced = string | number | boolean | CoercionFailure;
 
 /**
  * Coerces one present, non-null value. `text` turns on the CSV rules (strings standing for numbers,
@@ -22,8 +29,8 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 // Plain decimal notation only: no hex, no "1_000", no "NaN"/"Infinity", no thousands separators.
 const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-const typeError = (message: string): Coerced => ({ ok: false, code: 'TRIB_RECORD_FIELD_TYPE', message });
-const rangeError = (message: string): Coerced => ({ ok: false, code: 'TRIB_RECORD_FIELD_RANGE', message });
+const typeError = (message: string) => new CoercionFailure('TRIB_RECORD_FIELD_TYPE', message);
+const rangeError = (message: string) => new CoercionFailure('TRIB_RECORD_FIELD_RANGE', message);
 
 function describe(value: unknown): string {
   if (typeof value === 'number') return Number.isFinite(value) ? `number ${value}` : String(value);
@@ -46,7 +53,7 @@ function integer(name: 'int' | 'long', min: number, max: number): Coercer {
     if (!Number.isInteger(n)) return typeError(`expected an integer (${name}), got ${describe(n)}`);
     if (n < min || n > max) return rangeError(`${describe(value)} is outside the ${name} range [${min}, ${max}]`);
     // -0 is an integer to JavaScript but not a value anyone sends on purpose; it would also hash apart from 0.
-    return { ok: true, value: n === 0 ? 0 : n };
+    return n === 0 ? 0 : n;
   };
 }
 
@@ -57,18 +64,18 @@ function floating(name: 'float' | 'double', max: number): Coercer {
     if (Number.isNaN(n)) return typeError(`expected a finite number (${name}), got NaN`);
     // Infinity from a JSON-less source, or numeric text such as "1e999" that overflows a double.
     if (!Number.isFinite(n) || Math.abs(n) > max) return rangeError(`${describe(value)} is outside the ${name} range`);
-    return { ok: true, value: n };
+    return n;
   };
 }
 
 const coerceString: Coercer = (value) =>
-  typeof value === 'string' ? { ok: true, value } : typeError(`expected a string, got ${describe(value)}`);
+  typeof value === 'string' ? value : typeError(`expected a string, got ${describe(value)}`);
 
 const coerceBoolean: Coercer = (value, text) => {
-  if (typeof value === 'boolean') return { ok: true, value };
+  if (typeof value === 'boolean') return value;
   if (text && typeof value === 'string') {
     const word = value.trim().toLowerCase();
-    if (word === 'true' || word === 'false') return { ok: true, value: word === 'true' };
+    if (word === 'true' || word === 'false') return word === 'true';
   }
   return typeError(`expected a boolean${text ? ' (true or false)' : ''}, got ${describe(value)}`);
 };
@@ -81,15 +88,14 @@ function timestamp(zoneless: ZonelessPolicy): Coercer {
         return typeError(`expected epoch milliseconds as an integer, got ${describe(n)}`);
       }
       if (Math.abs(n) > EPOCH_MS_MAX) return rangeError(`${describe(value)} is outside the timestamp range`);
-      return { ok: true, value: n === 0 ? 0 : n };
+      return n === 0 ? 0 : n;
     }
     if (typeof value !== 'string') {
       return typeError(`expected epoch milliseconds or an ISO-8601 timestamp, got ${describe(value)}`);
     }
-    const parsed = parseIsoTimestamp(text ? value.trim() : value, zoneless);
+    const parsed = isoTimestampMs(text ? value.trim() : value, zoneless);
     // Four-digit years always fall inside the Date range, so no range check is needed here.
-    if (!parsed.ok) return typeError(`${parsed.message}, got ${describe(value)}`);
-    return { ok: true, value: parsed.epochMs };
+    return typeof parsed === 'number' ? parsed : typeError(`${parsed}, got ${describe(value)}`);
   };
 }
 

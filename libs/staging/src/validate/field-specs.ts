@@ -1,6 +1,6 @@
 import { StagingOptionsError } from '../errors.js';
 import { FIELD_TYPES, type FieldSpec, type FieldType } from '../types.js';
-import { coercerFor, type Coercer } from './coerce.js';
+import { type Coercer, CoercionFailure, coercerFor } from './coerce.js';
 import type { ZonelessPolicy } from './timestamp.js';
 
 /** A field ready for validation: its coercer chosen and its default already coerced. */
@@ -53,8 +53,8 @@ export function compileFields(fields: readonly FieldSpec[], zoneless: ZonelessPo
       defaultValue = null;
     } else if (spec.default !== undefined) {
       const result = coerce(spec.default, false);
-      if (result.ok) defaultValue = result.value;
-      else issues.push({ path: `${at}.default`, message: result.message });
+      if (result instanceof CoercionFailure) issues.push({ path: `${at}.default`, message: result.message });
+      else defaultValue = result;
     }
     compiled.push({ name, type, nullable: nullable === true, hasDefault: spec.default !== undefined, defaultValue, coerce });
   });

@@ -1,4 +1,5 @@
 import type { FieldSpec } from '../types.js';
+import { CoercionFailure } from './coerce.js';
 import { type CompiledField, compileFields } from './field-specs.js';
 import { resolveValidationPolicy, type ValidationPolicy } from './options.js';
 import type { FieldIssue, RecordValidator, ValidationResult } from './types.js';
@@ -30,25 +31,31 @@ export function compileRecordValidator(
       return fail([{ field: '$', code: 'TRIB_RECORD_NOT_OBJECT', message: `a record must be an object, got ${got}`, value: raw }]);
     }
     const input = raw as Record<string, unknown>;
-    const entries: [string, unknown][] = [];
-    const errors: FieldIssue[] = [];
+    // Filled in the same order for every record, so staged records share one hidden class.
+    const record: Record<string, unknown> = {};
+    let errors: FieldIssue[] | undefined;
     for (const field of compiled) {
       // Own properties only: a field named "constructor" must not find Object.prototype.constructor.
       const value = Object.hasOwn(input, field.name) ? input[field.name] : undefined;
       const outcome = fieldValue(field, value, text);
-      if (outcome.issue) errors.push(outcome.issue);
-      else entries.push([field.name, outcome.value]);
+      if (outcome instanceof FieldProblem) (errors ??= []).push(outcome.issue);
+      else setField(record, field.name, outcome);
     }
     if (extraFields !== 'drop') {
       for (const key of Object.keys(input)) {
         if (declared.has(key)) continue;
-        if (extraFields === 'keep') entries.push([key, input[key]]);
-        else errors.push({ field: key, code: 'TRIB_RECORD_FIELD_UNKNOWN', message: 'field is not declared', value: input[key] });
+        if (extraFields === 'keep') setField(record, key, input[key]);
+        else (errors ??= []).push({ field: key, code: 'TRIB_RECORD_FIELD_UNKNOWN', message: 'field is not declared', value: input[key] });
       }
     }
-    // Object.fromEntries defines own properties, so a key "__proto__" stays data.
-    return errors.length > 0 ? fail(errors) : { ok: true, record: Object.fromEntries(entries) };
+    return errors ? fail(errors) : { ok: true, record };
   };
+}
+
+/** Sets an own data property; a field named "__proto__" stays data instead of replacing the prototype. */
+function setField(record: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+  else record[name] = value;
 }
 
 /** Validates one record; compile once with `compileRecordValidator` when validating many. */
@@ -60,22 +67,26 @@ export function validateRecord(
   return compileRecordValidator(fields, policy)(raw);
 }
 
-type FieldOutcome = { issue: FieldIssue; value?: undefined } | { issue?: undefined; value: unknown };
+/** A field's problem, told apart from any value the field can have. */
+class FieldProblem {
+  constructor(readonly issue: FieldIssue) {}
+}
 
-function fieldValue(field: CompiledField, value: unknown, text: boolean): FieldOutcome {
+/** The staged value of a field, or its problem. */
+function fieldValue(field: CompiledField, value: unknown, text: boolean): unknown {
   if (value === undefined || (text && isEmptyCell(field, value))) {
-    if (field.hasDefault) return { value: field.defaultValue };
-    if (field.nullable) return { value: null };
+    if (field.hasDefault) return field.defaultValue;
+    if (field.nullable) return null;
     return required(field, value, 'required field is missing');
   }
   if (value === null) {
-    if (field.nullable) return { value: null };
-    if (field.hasDefault) return { value: field.defaultValue };
+    if (field.nullable) return null;
+    if (field.hasDefault) return field.defaultValue;
     return required(field, value, 'field is not nullable');
   }
   const coerced = field.coerce(value, text);
-  if (coerced.ok) return { value: coerced.value };
-  return { issue: { field: field.name, code: coerced.code, message: coerced.message, value } };
+  if (coerced instanceof CoercionFailure) return new FieldProblem({ field: field.name, code: coerced.code, message: coerced.message, value });
+  return coerced;
 }
 
 /** CSV cannot tell an empty cell from a missing value; for non-text types, blanks count as empty too. */
@@ -84,8 +95,8 @@ function isEmptyCell(field: CompiledField, value: unknown): boolean {
   return field.type === 'string' ? value === '' : value.trim() === '';
 }
 
-function required(field: CompiledField, value: unknown, message: string): FieldOutcome {
-  return { issue: { field: field.name, code: 'TRIB_RECORD_FIELD_REQUIRED', message, value } };
+function required(field: CompiledField, value: unknown, message: string): FieldProblem {
+  return new FieldProblem({ field: field.name, code: 'TRIB_RECORD_FIELD_REQUIRED', message, value });
 }
 
 function fail(errors: FieldIssue[]): ValidationResult {
