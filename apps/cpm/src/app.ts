@@ -31,7 +31,7 @@ export const API_PREFIX = '/api/v1';
 export interface CpmAppDeps {
   config: { topicPrefix: string };
   logger: Logger;
-  publisher: Pick<Publisher, 'publishRaw' | 'publish'>;
+  publisher: Pick<Publisher, 'publishRawBatch' | 'publish'>;
   /** Kafka reachability, checked (bounded, cached) before ingest hands records to the producer. */
   kafkaProbe: ReachabilityProbe;
   /** Everything `/readyz` checks (Kafka, schema registry…). */

@@ -18,7 +18,7 @@ describe('ingest acknowledgement timeout', () => {
       logger: createLogger({ service: 'cpm-ack-test', level: 'silent' }),
       publisher: {
         publish: () => Promise.reject(new Error('not used')),
-        publishRaw: (topic) => {
+        publishRawBatch: (topic) => {
           handed.push(topic);
           return new Promise<void>(() => undefined);
         },

@@ -109,7 +109,7 @@ export function useMonitoringApp(): MonitoringFixture {
           f.sent.push({ topic, type, value: value as Record<string, unknown>, options });
           return Promise.resolve({ topic, eventId: 'e' });
         },
-        publishRaw: () => Promise.resolve(),
+        publishRawBatch: () => Promise.resolve(),
       },
       kafkaProbe: { name: 'kafka', check: () => (f.kafkaUp ? Promise.resolve() : Promise.reject(new Error('down'))) },
       readiness: [],

@@ -42,7 +42,7 @@ describe('pipeline routes', () => {
           sent.push({ topic, type, value: value as Record<string, unknown>, options });
           return Promise.resolve({ topic, eventId: 'e' });
         },
-        publishRaw: () => Promise.resolve(),
+        publishRawBatch: () => Promise.resolve(),
       },
       kafkaProbe: { name: 'kafka', check: () => (kafkaUp ? Promise.resolve() : Promise.reject(new Error('down'))) },
       readiness: [],

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BrokerError, type Publisher } from '@tributary/broker';
+import { BrokerError, type Publisher, type RawMessage } from '@tributary/broker';
 import { isValidPipelineId, pipelineDataTopics } from '@tributary/schemas';
 import {
   compileRecordValidator,
@@ -22,6 +22,10 @@ export const RAW_RECORD_EVENT_TYPE = 'tributary.data.RawRecord';
 /** Response header carrying the batch id (also in the body and on every `.raw` message). */
 export const BATCH_ID_HEADER = 'X-Batch-Id';
 
+const RAW_EVENT_TYPE_BYTES = Buffer.from(RAW_RECORD_EVENT_TYPE);
+const JSON_CONTENT_TYPE_BYTES = Buffer.from('application/json');
+const CSV_CONTENT_TYPE_BYTES = Buffer.from('application/json; source=csv');
+
 export interface RejectedRecord {
   index: number;
   line?: number;
@@ -36,7 +40,7 @@ export interface IngestResult {
 }
 
 export interface IngestDeps {
-  publisher: Pick<Publisher, 'publishRaw'>;
+  publisher: Pick<Publisher, 'publishRawBatch'>;
   kafkaProbe: ReachabilityProbe;
   pipelines: PipelineDirectory;
   topicPrefix: string;
@@ -81,10 +85,14 @@ export function ingestHandler(deps: IngestDeps): RequestHandler {
     res.setHeader(BATCH_ID_HEADER, batchId);
 
     const errors: RejectedRecord[] = [];
-    const accepted: { key: string; value: Buffer }[] = [];
-    // Every record is stored as JSON text; CSV's records hold only strings, and the staging manager
-    // coerces them by CSV's rules when the content type says where they came from.
-    const rawContentType = format === 'csv' ? 'application/json; source=csv' : 'application/json';
+    const accepted: RawMessage[] = [];
+    // The headers every record of the request shares, encoded once. Every record is stored as JSON
+    // text; CSV's records hold only strings, and the staging manager coerces them by CSV's rules
+    // when the content type says where they came from.
+    const eventType = RAW_EVENT_TYPE_BYTES;
+    const batch = Buffer.from(batchId);
+    const contentType = format === 'csv' ? CSV_CONTENT_TYPE_BYTES : JSON_CONTENT_TYPE_BYTES;
+    const correlation = Buffer.from(requestId);
     records.forEach((raw, index) => {
       const result = validate(raw);
       if (!result.ok) {
@@ -92,9 +100,14 @@ export function ingestHandler(deps: IngestDeps): RequestHandler {
         errors.push(line === undefined ? { index, errors: result.errors } : { index, line, errors: result.errors });
         return;
       }
+      const id = Buffer.from(recordId(result.record, { keyFields: input.keyFields, batchId, index }));
       // The raw record as sent, not the coerced one: `.raw` stays faithful and replayable. Its JSON
       // text was made once already, when the parser measured its size.
-      accepted.push({ key: recordId(result.record, { keyFields: input.keyFields, batchId, index }), value: Buffer.from(texts[index]!, 'utf8') });
+      accepted.push({
+        key: id,
+        value: texts[index]!,
+        headers: { 'event-type': eventType, 'record-id': id, 'batch-id': batch, 'content-type': contentType, 'correlation-id': correlation },
+      });
     });
     if (accepted.length === 0) {
       throw new CpmHttpError(422, 'TRIB_INGEST_ALL_REJECTED', `all ${errors.length} records were rejected`, {
@@ -115,21 +128,7 @@ export function ingestHandler(deps: IngestDeps): RequestHandler {
 
     const [topic] = pipelineDataTopics(pipelineId, { prefix: deps.topicPrefix }).filter((t) => t.name.endsWith('.raw'));
     const topicName = topic?.name ?? `${deps.topicPrefix}.data.${pipelineId}.raw`;
-    const acks = Promise.all(
-      accepted.map((r) =>
-        deps.publisher.publishRaw(topicName, {
-          key: r.key,
-          value: r.value,
-          headers: {
-            'event-type': RAW_RECORD_EVENT_TYPE,
-            'record-id': r.key,
-            'batch-id': batchId,
-            'content-type': rawContentType,
-            'correlation-id': requestId,
-          },
-        }),
-      ),
-    );
+    const acks = deps.publisher.publishRawBatch(topicName, RAW_RECORD_EVENT_TYPE, accepted);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), options.ingestAckTimeoutMs);
