@@ -129,6 +129,35 @@ describe('messaging runtime on the real broker', function () {
     expect((error as Error).message).to.match(/Publishing 1 messages failed/);
   });
 
+  it('rejects a publish it cannot make, never throws: a value the schema refuses, a send the broker refuses, a closed publisher', async () => {
+    const { topic } = await topicSet('publish-rejects', 1);
+    const exporter = new InMemorySpanExporter();
+    const telemetry = createTelemetry({ serviceName: 'runtime-test', exporter, spanProcessor: 'simple' });
+    const traced = createPublisher({ kafka, codec, telemetry });
+    const failure = (publish: () => Promise<unknown>) => {
+      try {
+        return publish().then(() => undefined, (err: unknown) => err);
+      } catch (err) {
+        return Promise.resolve(`threw ${String(err)}`);
+      }
+    };
+    // The encoder is already known (the first publish goes through), then a value without its fields.
+    await traced.publish(topic, COMMAND, command(1));
+    const refused = await failure(() => traced.publish(topic, COMMAND, { id: 7 }));
+    expect(refused).to.be.instanceOf(Error);
+    // 2 MiB of note is over the broker's limit for a record batch: the send fails, the span records it.
+    const tooLarge = await failure(() => traced.publish(topic, COMMAND, command(2, 'x'.repeat(2 * 1024 * 1024))));
+    expect(tooLarge).to.be.instanceOf(Error);
+    expect((tooLarge as Error).message).to.match(/Publishing 1 messages failed/);
+    const spans = exporter.getFinishedSpans().filter((span) => span.name === `publish ${topic}`);
+    expect(spans.map((span) => span.status.code)).to.deep.equal([0, 2]); // UNSET for the first, ERROR for the refused send
+    await traced.close();
+    const closed = await failure(() => traced.publish(topic, COMMAND, command(3)));
+    expect(closed).to.be.instanceOf(Error);
+    expect((closed as { code?: string }).code).to.equal('TRIB_PUBLISHER_CLOSED');
+    await telemetry.close();
+  });
+
   it('continues the producer trace in the consumer span', async () => {
     const { topic } = await topicSet('trace');
     const exporter = new InMemorySpanExporter();

@@ -4,7 +4,7 @@ import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { toBrokerError } from '../errors.js';
 import { eventHeaders, Headers } from '../headers.js';
 import { type BrokerLogger, silentLogger } from '../logger.js';
-import { type EventCodecPort, type MessagingMetricsPort, type MessagingTelemetryPort, noopMetrics, noopTelemetry } from '../ports.js';
+import { type EventCodecPort, type MessagingMetricsPort, type MessagingTelemetryPort, noopMetrics, noopTelemetry, type SpanHandle } from '../ports.js';
 import { PriorityBandPartitioner } from '../priority/index.js';
 import { kafkaCompression, type PublisherOptions, resolvePublisherOptions } from './options.js';
 import type { PublishOptions, PublishReceipt } from './types.js';
@@ -25,8 +25,12 @@ interface Pending {
   type: string;
   message: Message;
   bytes: number;
-  resolve: () => void;
-  reject: (err: unknown) => void;
+  /** Called with `receipt` once the batch is acknowledged. */
+  resolve: (receipt: PublishReceipt | undefined) => void;
+  reject: (err: Error) => void;
+  /** An event's producer span, ended when its batch is sent, and its receipt. */
+  span: SpanHandle | undefined;
+  receipt: PublishReceipt | undefined;
 }
 
 /**
@@ -57,6 +61,8 @@ export interface Publisher {
   close(): Promise<void>;
 }
 
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
 /**
  * The one way Tributary code writes to Kafka: Avro values through the registry, the standard
  * headers, an idempotent producer with acks=all, and concurrent publishes coalesced into batched
@@ -75,7 +81,10 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     // Also for unbanded topics: it hashes keys with murmur2 over all partitions, as Java clients do.
     createPartitioner: PriorityBandPartitioner(deps.bandsOf ?? (() => undefined)),
   });
-  const encoders = new Map<string, Promise<(value: unknown) => Buffer>>();
+  type Encode = (value: unknown) => Buffer;
+  /** Encoders by topic, then event type, once the registry answered; the pending lookups apart. */
+  const encoders = new Map<string, Map<string, Encode>>();
+  const encoderLookups = new Map<string, Promise<Encode>>();
   // A FIFO as an array with a moving head: batches are taken from the front without copying the rest.
   let queue: Pending[] = [];
   let head = 0;
@@ -91,15 +100,26 @@ export function createPublisher(deps: PublisherDeps): Publisher {
 
   const connect = () => (connected ??= producer.connect());
 
-  function encoderFor(topic: string, type: string) {
+  /** Asks the codec for an encoder (registering the schema); concurrent first publishes share one lookup. */
+  function loadEncoder(topic: string, type: string): Promise<Encode> {
     const key = `${topic}\u0000${type}`;
-    let encoder = encoders.get(key);
-    if (!encoder) {
-      encoder = deps.codec.encoderFor(topic, type);
-      encoders.set(key, encoder);
-      encoder.catch(() => encoders.delete(key));
+    let lookup = encoderLookups.get(key);
+    if (!lookup) {
+      lookup = deps.codec.encoderFor(topic, type).then(
+        (encode) => {
+          let byType = encoders.get(topic);
+          if (!byType) encoders.set(topic, (byType = new Map<string, Encode>()));
+          byType.set(type, encode);
+          return encode;
+        },
+        (err: unknown) => {
+          encoderLookups.delete(key); // the next publish asks again
+          throw err;
+        },
+      );
+      encoderLookups.set(key, lookup);
     }
-    return encoder;
+    return lookup;
   }
 
   function schedule(): void {
@@ -162,11 +182,17 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         compression: kafkaCompression(options.compression),
       });
       countPublished(batch);
-      for (const p of batch) p.resolve();
+      for (const p of batch) {
+        p.span?.end();
+        p.resolve(p.receipt);
+      }
     } catch (err) {
       const error = toBrokerError(err, 'TRIB_PUBLISH_FAILED', `Publishing ${batch.length} messages failed`);
       logger.warn({ err: error, count: batch.length }, 'publish failed');
-      for (const p of batch) p.reject(error);
+      for (const p of batch) {
+        p.span?.end(error);
+        p.reject(error);
+      }
     }
   }
 
@@ -179,51 +205,66 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   }
 
   /** Queues a message that has room; `resolve` or `reject` is called once its batch is sent. */
-  function push(topic: string, type: string, message: Message, bytes: number, resolve: () => void, reject: (err: unknown) => void): void {
-    bufferedBytes += bytes;
-    queuedBytes += bytes;
-    queue.push({ topic, type, message, bytes, resolve, reject });
+  function push(pending: Pending): void {
+    bufferedBytes += pending.bytes;
+    queuedBytes += pending.bytes;
+    queue.push(pending);
     schedule();
   }
 
   async function enqueue(topic: string, type: string, message: Message): Promise<void> {
     const bytes = bytesOf(message);
     await waitForRoom(bytes);
-    return new Promise<void>((resolve, reject) => push(topic, type, message, bytes, resolve, reject));
+    await new Promise<PublishReceipt | undefined>((resolve, reject) => push({ topic, type, message, bytes, resolve, reject, span: undefined, receipt: undefined }));
   }
 
+  const closedError = (topic: string) => toBrokerError(new Error('publisher is closed'), 'TRIB_PUBLISHER_CLOSED', `Cannot publish to ${topic}`);
   function assertOpen(topic: string): void {
-    if (closed) throw toBrokerError(new Error('publisher is closed'), 'TRIB_PUBLISHER_CLOSED', `Cannot publish to ${topic}`);
+    if (closed) throw closedError(topic);
   }
 
+  /** Adds a sent batch to the published counter, one increment per run of the same topic and type. */
   function countPublished(batch: Pending[]): void {
-    const counts = new Map<string, { topic: string; type: string; n: number }>();
+    let run = batch[0];
+    let n = 0;
     for (const p of batch) {
-      const k = `${p.topic}\u0000${p.type}`;
-      const c = counts.get(k);
-      if (c) c.n++;
-      else counts.set(k, { topic: p.topic, type: p.type, n: 1 });
+      if (p.topic === run!.topic && p.type === run!.type) {
+        n++;
+        continue;
+      }
+      metrics.published.inc({ topic: run!.topic, event_type: run!.type }, n);
+      run = p;
+      n = 1;
     }
-    for (const c of counts.values()) metrics.published.inc({ topic: c.topic, event_type: c.type }, c.n);
+    if (run) metrics.published.inc({ topic: run.topic, event_type: run.type }, n);
+  }
+
+  function publish(topic: string, type: string, value: unknown, opts: PublishOptions = {}): Promise<PublishReceipt> {
+    if (closed) return Promise.reject(closedError(topic));
+    const encode = encoders.get(topic)?.get(type);
+    // The first publish of a type waits for the registry; the others go straight on.
+    if (!encode) return loadEncoder(topic, type).then(() => publish(topic, type, value, opts));
+    let encoded: Buffer;
+    try {
+      encoded = encode(value);
+    } catch (err) {
+      return Promise.reject(asError(err));
+    }
+    const eventId = opts.eventId ?? randomUUID();
+    const headers = eventHeaders(type, eventId, opts);
+    const span = telemetry.startProducerSpan(topic, headers, opts.parentSpan ? { parent: opts.parentSpan } : undefined);
+    const message: Message = { key: opts.key ?? null, value: encoded, headers };
+    const bytes = bytesOf(message);
+    // One promise per publish, settled by the batch's send (no closures per publish: tsx names each).
+    return new Promise<PublishReceipt | undefined>((resolve, reject) => {
+      const pending: Pending = { topic, type, message, bytes, resolve, reject, span, receipt: { topic, eventId } };
+      if (hasRoomFor(bytes)) push(pending);
+      else void waitForRoom(bytes).then(() => push(pending));
+    }) as Promise<PublishReceipt>; // resolved with the receipt set just above
   }
 
   return {
-    async publish(topic, type, value, opts = {}) {
-      assertOpen(topic);
-      const encode = await encoderFor(topic, type);
-      const encoded = encode(value);
-      const eventId = opts.eventId ?? randomUUID();
-      const headers = eventHeaders(type, eventId, opts);
-      const span = telemetry.startProducerSpan(topic, headers, opts.parentSpan ? { parent: opts.parentSpan } : undefined);
-      try {
-        await enqueue(topic, type, { key: opts.key ?? null, value: encoded, headers });
-        span.end();
-      } catch (err) {
-        span.end(err);
-        throw err;
-      }
-      return { topic, eventId };
-    },
+    publish,
 
     publishRaw(topic, message) {
       assertOpen(topic);
@@ -234,7 +275,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       assertOpen(topic);
       let left = messages.length;
       if (left === 0) return;
-      let settle!: { resolve: () => void; reject: (err: unknown) => void };
+      let settle!: { resolve: () => void; reject: (err: Error) => void };
       const all = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
       // It may fail while later messages wait for room, before the caller holds it: not unhandled.
       all.catch(() => undefined);
@@ -242,7 +283,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       const acknowledged = () => {
         if (--left === 0) settle.resolve();
       };
-      const failedWith = (err: unknown) => {
+      const failedWith = (err: Error) => {
         failed = true;
         settle.reject(err);
       };
@@ -251,7 +292,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         if (!hasRoomFor(bytes)) await waitForRoom(bytes);
         // After a failed send the rest is not queued: the caller is told none of it is accepted.
         if (failed) break;
-        push(topic, eventType, message, bytes, acknowledged, failedWith);
+        push({ topic, type: eventType, message, bytes, resolve: acknowledged, reject: failedWith, span: undefined, receipt: undefined });
       }
       return all;
     },
