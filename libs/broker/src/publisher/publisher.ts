@@ -255,7 +255,8 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     const span = telemetry.startProducerSpan(topic, headers, opts.parentSpan ? { parent: opts.parentSpan } : undefined);
     const message: Message = { key: opts.key ?? null, value: encoded, headers };
     const bytes = bytesOf(message);
-    // One promise per publish, settled by the batch's send (no closures per publish: tsx names each).
+    // One promise per publish, settled by its batch's send; no named closures here, as tsx (keepNames)
+    // wraps each one made in a naming call, per publish.
     return new Promise<PublishReceipt | undefined>((resolve, reject) => {
       const pending: Pending = { topic, type, message, bytes, resolve, reject, span, receipt: { topic, eventId } };
       if (hasRoomFor(bytes)) push(pending);
