@@ -1,14 +1,15 @@
 /**
  * patches/kafkajs+2.2.4.patch (applied by `npm ci` through patch-package) rewrites kafkajs's record
- * encoder and decoder to handle headers in place (header keys encoded once and kept), its varint
- * writers to write bytes in place, its string writers to copy short ASCII strings char by char, and its grouping of a send's messages by partition
- * to append in place (both were quadratic); its record decoder to add offsets and timestamps in plain
- * numbers when they are safe integers; its produce request to pass a message's fields instead of a
- * spread; its encoder to allocate unzeroed (pooled) buffers; and its CRC-32C to take eight bytes a
- * step. Each must behave exactly as the original. It also makes
- * the admin's offset lookups retry when a new topic's leader is not known yet, as they already did
- * for an unknown topic; createTopics wait while the metadata does not know the new topic yet; and a transaction's AddOffsetsToTxn retry CONCURRENT_TRANSACTIONS (the
- * previous transaction's markers not written yet) instead of failing the transaction.
+ * encoder and decoder to handle headers in place (header keys encoded once and kept); its varint
+ * writers to write bytes in place; its string writers to copy short ASCII strings char by char; its
+ * grouping of a send's messages by partition to append in place (it was quadratic); its record
+ * decoder to add offsets and timestamps in plain numbers when they are safe integers; its produce
+ * request to pass a message's fields instead of a spread; its encoder to allocate unzeroed (pooled)
+ * buffers; and its CRC-32C to take eight bytes a step. Each must behave exactly as the original. It
+ * also makes the admin's offset lookups retry when a new topic's leader is not known yet, as they
+ * already did for an unknown topic; createTopics wait while the metadata does not know the new topic
+ * yet; and a transaction's AddOffsetsToTxn retry CONCURRENT_TRANSACTIONS (the previous transaction's
+ * markers not written yet) instead of failing the transaction.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';

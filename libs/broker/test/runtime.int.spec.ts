@@ -91,7 +91,7 @@ describe('messaging runtime on the real broker', function () {
     expect((await codec.decode(output!.value!)).value).to.deep.equal({ id: 'cmd-1', seq: 1 });
   });
 
-  it('publishes a raw batch under one promise, through a full buffer, with Buffer and string header values as the same bytes', async () => {
+  it('publishes a raw batch larger than the buffer under one promise, with Buffer and string header values as the same bytes', async () => {
     const { topic } = await topicSet('raw-batch', 1);
     // A buffer of 4 KiB for 200 messages of about 100 bytes: the batch has to wait for room.
     const small = createPublisher({ kafka, codec, options: { bufferMaxBytes: 4096, maxBatchBytes: 2048, maxBatchCount: 50 } });
@@ -115,6 +115,22 @@ describe('messaging runtime on the real broker', function () {
     } finally {
       await small.close();
     }
+  });
+
+  it('stops a raw batch that waits for room when the publisher closes: it rejects, and what was queued is still written', async () => {
+    const { topic } = await topicSet('raw-batch-closed', 1);
+    const small = createPublisher({ kafka, codec, options: { bufferMaxBytes: 4096, maxBatchBytes: 2048, maxBatchCount: 50 } });
+    const messages = Array.from({ length: 200 }, (_, i) => ({ key: `key-${i}`, value: `{"seq":${i},"pad":"${'x'.repeat(80)}"}`, headers: {} }));
+    const batch = small.publishRawBatch(topic, 'tributary.test.Raw', messages).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    // 200 messages of ~100 bytes do not fit in 4 KiB: the batch is waiting for room when the close comes.
+    await small.close();
+    const error = await batch;
+    expect((error as { code?: string } | undefined)?.code).to.equal('TRIB_PUBLISHER_CLOSED');
+    const written = Number((await admin.fetchTopicOffsets(topic))[0]?.high);
+    expect(written).to.be.greaterThan(0).and.lessThan(200);
   });
 
   it('rejects a raw batch when the broker refuses part of it', async () => {

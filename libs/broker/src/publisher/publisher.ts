@@ -62,6 +62,7 @@ export interface Publisher {
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+const noop = () => undefined;
 
 /**
  * The one way Tributary code writes to Kafka: Avro values through the registry, the standard
@@ -81,10 +82,16 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     // Also for unbanded topics: it hashes keys with murmur2 over all partitions, as Java clients do.
     createPartitioner: PriorityBandPartitioner(deps.bandsOf ?? (() => undefined)),
   });
-  type Encode = (value: unknown) => Buffer;
-  /** Encoders by topic, then event type, once the registry answered; the pending lookups apart. */
-  const encoders = new Map<string, Map<string, Encode>>();
-  const encoderLookups = new Map<string, Promise<Encode>>();
+  /**
+   * The encoder of a topic and event type: `encode` once the registry answered; `waiting` counts
+   * the publishes still in line for it, which later publishes must not overtake.
+   */
+  interface EncoderEntry {
+    encode: ((value: unknown) => Buffer) | undefined;
+    readonly ready: Promise<(value: unknown) => Buffer>;
+    waiting: number;
+  }
+  const encoders = new Map<string, Map<string, EncoderEntry>>();
   // A FIFO as an array with a moving head: batches are taken from the front without copying the rest.
   let queue: Pending[] = [];
   let head = 0;
@@ -101,25 +108,25 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   const connect = () => (connected ??= producer.connect());
 
   /** Asks the codec for an encoder (registering the schema); concurrent first publishes share one lookup. */
-  function loadEncoder(topic: string, type: string): Promise<Encode> {
-    const key = `${topic}\u0000${type}`;
-    let lookup = encoderLookups.get(key);
-    if (!lookup) {
-      lookup = deps.codec.encoderFor(topic, type).then(
-        (encode) => {
-          let byType = encoders.get(topic);
-          if (!byType) encoders.set(topic, (byType = new Map<string, Encode>()));
-          byType.set(type, encode);
-          return encode;
-        },
+  function encoderEntry(topic: string, type: string): EncoderEntry {
+    let byType = encoders.get(topic);
+    if (!byType) encoders.set(topic, (byType = new Map<string, EncoderEntry>()));
+    const known = byType.get(type);
+    if (known) return known;
+    const types = byType;
+    const entry: EncoderEntry = {
+      encode: undefined,
+      waiting: 0,
+      ready: deps.codec.encoderFor(topic, type).then(
+        (encode) => (entry.encode = encode),
         (err: unknown) => {
-          encoderLookups.delete(key); // the next publish asks again
+          types.delete(type); // the next publish asks again
           throw err;
         },
-      );
-      encoderLookups.set(key, lookup);
-    }
-    return lookup;
+      ),
+    };
+    types.set(type, entry);
+    return entry;
   }
 
   function schedule(): void {
@@ -173,6 +180,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       list.push(p.message);
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    let error: Error | undefined;
     try {
       await connect();
       await producer.sendBatch({
@@ -181,19 +189,23 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         timeout: options.sendTimeoutMs,
         compression: kafkaCompression(options.compression),
       });
-      countPublished(batch);
-      for (const p of batch) {
-        p.span?.end();
-        p.resolve(p.receipt);
-      }
     } catch (err) {
-      const error = toBrokerError(err, 'TRIB_PUBLISH_FAILED', `Publishing ${batch.length} messages failed`);
+      error = toBrokerError(err, 'TRIB_PUBLISH_FAILED', `Publishing ${batch.length} messages failed`);
       logger.warn({ err: error, count: batch.length }, 'publish failed');
-      for (const p of batch) {
+    }
+    // Every message is settled before anything else can go wrong; spans and metrics come after.
+    for (const p of batch) {
+      if (error) p.reject(error);
+      else p.resolve(p.receipt);
+    }
+    for (const p of batch) {
+      try {
         p.span?.end(error);
-        p.reject(error);
+      } catch (err) {
+        logger.warn({ err }, 'ending a producer span failed');
       }
     }
+    if (!error) countPublished(batch);
   }
 
   const bytesOf = (message: Message): number =>
@@ -215,6 +227,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
   async function enqueue(topic: string, type: string, message: Message): Promise<void> {
     const bytes = bytesOf(message);
     await waitForRoom(bytes);
+    assertOpen(topic); // closed while it waited: the producer may be gone
     await new Promise<PublishReceipt | undefined>((resolve, reject) => push({ topic, type, message, bytes, resolve, reject, span: undefined, receipt: undefined }));
   }
 
@@ -241,26 +254,45 @@ export function createPublisher(deps: PublisherDeps): Publisher {
 
   function publish(topic: string, type: string, value: unknown, opts: PublishOptions = {}): Promise<PublishReceipt> {
     if (closed) return Promise.reject(closedError(topic));
-    const encode = encoders.get(topic)?.get(type);
-    // The first publish of a type waits for the registry; the others go straight on.
-    if (!encode) return loadEncoder(topic, type).then(() => publish(topic, type, value, opts));
-    let encoded: Buffer;
+    const entry = encoders.get(topic)?.get(type);
+    // Straight on once the registry answered and nothing waits for it; otherwise in line behind
+    // the publishes that wait (they resume in call order), so none is overtaken.
+    if (entry?.encode !== undefined && entry.waiting === 0) return publishEncoded(entry.encode, topic, type, value, opts);
+    const line = entry ?? encoderEntry(topic, type);
+    line.waiting++;
+    return line.ready.then(
+      (encode) => {
+        line.waiting--;
+        return publishEncoded(encode, topic, type, value, opts);
+      },
+      (err: unknown) => {
+        line.waiting--;
+        throw err;
+      },
+    );
+  }
+
+  /** Encodes and queues one event. Rejects, never throws: whatever fails here is the caller's publish failing. */
+  function publishEncoded(encode: (value: unknown) => Buffer, topic: string, type: string, value: unknown, opts: PublishOptions): Promise<PublishReceipt> {
+    let pending: Pending;
     try {
-      encoded = encode(value);
+      assertOpen(topic);
+      const encoded = encode(value);
+      const eventId = opts.eventId ?? randomUUID();
+      const headers = eventHeaders(type, eventId, opts);
+      const span = telemetry.startProducerSpan(topic, headers, opts.parentSpan ? { parent: opts.parentSpan } : undefined);
+      const message: Message = { key: opts.key ?? null, value: encoded, headers };
+      pending = { topic, type, message, bytes: bytesOf(message), resolve: noop, reject: noop, span, receipt: { topic, eventId } };
     } catch (err) {
       return Promise.reject(asError(err));
     }
-    const eventId = opts.eventId ?? randomUUID();
-    const headers = eventHeaders(type, eventId, opts);
-    const span = telemetry.startProducerSpan(topic, headers, opts.parentSpan ? { parent: opts.parentSpan } : undefined);
-    const message: Message = { key: opts.key ?? null, value: encoded, headers };
-    const bytes = bytesOf(message);
     // One promise per publish, settled by its batch's send; no named closures here, as tsx (keepNames)
     // wraps each one made in a naming call, per publish.
     return new Promise<PublishReceipt | undefined>((resolve, reject) => {
-      const pending: Pending = { topic, type, message, bytes, resolve, reject, span, receipt: { topic, eventId } };
-      if (hasRoomFor(bytes)) push(pending);
-      else void waitForRoom(bytes).then(() => push(pending));
+      pending.resolve = resolve;
+      pending.reject = reject;
+      if (hasRoomFor(pending.bytes)) push(pending);
+      else void waitForRoom(pending.bytes).then(() => (closed ? reject(closedError(topic)) : push(pending)));
     }) as Promise<PublishReceipt>; // resolved with the receipt set just above
   }
 
@@ -291,8 +323,13 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       for (const message of messages) {
         const bytes = bytesOf(message);
         if (!hasRoomFor(bytes)) await waitForRoom(bytes);
-        // After a failed send the rest is not queued: the caller is told none of it is accepted.
+        // After a failed send, or once closed, the rest is not queued; what was queued before may be
+        // written all the same: the caller must treat the batch as failed, not as unwritten.
         if (failed) break;
+        if (closed) {
+          settle.reject(closedError(topic));
+          break;
+        }
         push({ topic, type: eventType, message, bytes, resolve: acknowledged, reject: failedWith, span: undefined, receipt: undefined });
       }
       return all;
