@@ -1,7 +1,9 @@
 /**
  * `npm test`: brings the local stack up if it is not running, runs every project's tests through Nx
- * (one project at a time: integration tests share one broker on a 2-core machine), and prints one
- * closing line with the totals. Extra arguments go to Nx (e.g. `npm test -- --projects=broker`).
+ * (two projects at a time: integration tests share one broker but use their own topics and groups,
+ * and spend most of their time waiting on it; one at a time took over 25 minutes on a slow 2-core
+ * machine), and prints one closing line with the totals. Extra arguments go to Nx (e.g.
+ * `npm test -- --projects=broker`).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +20,7 @@ async function main(): Promise<number> {
   fs.rmSync(resultsDir, { recursive: true, force: true });
   const nx = spawnSync(
     'npx',
-    ['nx', 'run-many', '-t', 'test', '--parallel=1', '--skip-nx-cache', '--outputStyle=stream', ...process.argv.slice(2)],
+    ['nx', 'run-many', '-t', 'test', '--parallel=2', '--skip-nx-cache', '--outputStyle=stream', ...process.argv.slice(2)],
     { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, TRIBUTARY_TEST_RESULTS_DIR: resultsDir, NX_DAEMON: 'false' } },
   );
 

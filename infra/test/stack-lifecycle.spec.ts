@@ -145,10 +145,11 @@ describe('stack lifecycle (private instance)', function () {
           TRIBUTARY_KAFKA_HEAP: 'not-a-size',
         }),
       );
-      expect(res.code).to.equal(1);
-      expect(res.output).to.contain('TRIB_STACK_START_FAILED');
-      expect(res.output).to.match(/kafka exited while starting/);
-      expect(res.output).to.match(/Invalid maximum heap size/);
+      // The whole output in the message: a failure here is read from CI's log.
+      expect(res.code, res.output).to.equal(1);
+      expect(res.output, res.output).to.contain('TRIB_STACK_START_FAILED');
+      expect(res.output, res.output).to.match(/kafka exited while starting/);
+      expect(res.output, res.output).to.match(/Invalid maximum heap size/);
     } finally {
       fs.rmSync(otherDir, { recursive: true, force: true });
     }
