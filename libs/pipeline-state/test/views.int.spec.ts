@@ -156,8 +156,22 @@ describe('read models on the real broker', function () {
         completedAt: 2,
       });
       const txn = await producer.transaction();
-      await txn.send({ topic: stack.topics.stagingEvents, messages: [{ key: 'tx', value, headers: { 'event-type': 'tributary.staging.StagingBatchCompleted' } }] });
+      const [sent] = await txn.send({ topic: stack.topics.stagingEvents, messages: [{ key: 'tx', value, headers: { 'event-type': 'tributary.staging.StagingBatchCompleted' } }] });
       await txn.commit();
+      // A commit is acknowledged before the coordinator writes its markers; until then the last
+      // stable offset (where a read-committed reader stops) is still before the message. Starting
+      // the view in that window would rightly catch up to nothing: wait for the marker.
+      const admin = stack.kafka.admin();
+      await admin.connect();
+      try {
+        const partition = sent?.partition;
+        const marker = BigInt(sent?.baseOffset ?? 0) + 1n;
+        await waitFor(async () => (await admin.fetchTopicOffsets(stack.topics.stagingEvents)).some((p) => p.partition === partition && BigInt(p.high) > marker), {
+          what: 'the commit marker written',
+        });
+      } finally {
+        await admin.disconnect();
+      }
     } finally {
       await producer.disconnect();
     }
