@@ -89,7 +89,6 @@ export function ingestHandler(deps: IngestDeps): RequestHandler {
     // The headers every record of the request shares, encoded once. Every record is stored as JSON
     // text; CSV's records hold only strings, and the staging manager coerces them by CSV's rules
     // when the content type says where they came from.
-    const eventType = RAW_EVENT_TYPE_BYTES;
     const batch = Buffer.from(batchId);
     const contentType = format === 'csv' ? CSV_CONTENT_TYPE_BYTES : JSON_CONTENT_TYPE_BYTES;
     const correlation = Buffer.from(requestId);
@@ -106,7 +105,7 @@ export function ingestHandler(deps: IngestDeps): RequestHandler {
       accepted.push({
         key: id,
         value: texts[index]!,
-        headers: { 'event-type': eventType, 'record-id': id, 'batch-id': batch, 'content-type': contentType, 'correlation-id': correlation },
+        headers: { 'event-type': RAW_EVENT_TYPE_BYTES, 'record-id': id, 'batch-id': batch, 'content-type': contentType, 'correlation-id': correlation },
       });
     });
     if (accepted.length === 0) {
