@@ -1,6 +1,7 @@
 import { parse } from '@marcbachmann/cel-js';
 import { type DataRecord, ExpressionScope, type FieldDeclaration } from '@tributary/pipelines';
 import { expect } from 'chai';
+import { compileRuleSet } from '../src/index.js';
 import { fastPath } from '../src/rules/expression-fast-path.js';
 import { NOW, one, order } from './support/fixtures.js';
 
@@ -95,5 +96,34 @@ describe('expression fast path', () => {
     // 2.5 in an int field is a double to CEL, which has no int declaration for it: CEL's error.
     const [failure] = rules.evaluate(order({ quantity: 2.5, amount: 6 }), { now: NOW }).failures;
     expect(failure?.message).to.equal("evaluation error: Variable 'quantity' is not of type 'int', got 'double'");
+  });
+
+  it('gives CEL’s verdict in expression rules of one, two and three fields, with nulls skipped or evaluated', () => {
+    // The rule reads its fields at call sites of its own for one and two fields, in a loop beyond.
+    const counts = new Set<number>();
+    let compared = 0;
+    for (const source of [...FAST, ...SLOW]) {
+      const reads = fields.filter((f) => new RegExp(`\\b${f.name}\\b`).test(source)).map((f) => f.name);
+      counts.add(reads.length);
+      for (const nulls of ['skip', 'evaluate'] as const) {
+        const rules = compileRuleSet({ rules: [{ id: 'x', type: 'expression', expr: source, nulls }] }, fields);
+        for (let n = 0; n < 500; n++) {
+          const r = record();
+          if (random() < 0.1) r[pick(reads)] = random() < 0.5 ? null : undefined;
+          const [failure] = rules.evaluate(r, { now: NOW }).failures;
+          const skipped = nulls === 'skip' && reads.some((name) => r[name] === null || r[name] === undefined);
+          const result = skipped ? true : cel(source, r);
+          const expected =
+            result === true ? undefined
+            : result === false ? `expression must be true: ${source}`
+            : typeof result === 'string' && result.startsWith('error: ') ? `evaluation error: ${result.slice(7)}`
+            : `evaluation error: expression produced ${String(result)} instead of true or false`;
+          expect(failure?.message, `${source} (nulls: ${nulls}) on ${JSON.stringify(r)}`).to.equal(expected);
+          compared++;
+        }
+      }
+    }
+    expect([...counts].sort()).to.include.members([1, 2, 3]);
+    expect(compared).to.equal((FAST.length + SLOW.length) * 1000);
   });
 });

@@ -1,6 +1,6 @@
 import type { FieldDeclaration, Scalar } from '@tributary/pipelines';
 import { RuleSetError } from '../errors.js';
-import { type CompiledRule, createRuleEvaluator } from '../evaluation/evaluator.js';
+import { type CompiledRule, ruleEvaluators } from '../evaluation/evaluator.js';
 import { type CompileRuleSetOptions, type RuleSetLimits, qualityRulesDefaults, resolveOptions } from '../options.js';
 import { type PlanContext, planRecordRule, planWindowRule } from '../rules/index.js';
 import type {
@@ -72,13 +72,15 @@ export function compileRuleSet(input: unknown, fields: readonly FieldDeclaration
   }
   if (!issues.empty) throw new RuleSetError(issues.issues);
 
-  const shared = createRuleEvaluator(compiled);
-  return Object.freeze({
+  const createEvaluator = ruleEvaluators(compiled);
+  const shared = createEvaluator();
+  const ruleSet: CompiledRuleSet = {
     rules,
     windowExpectations: Object.freeze(windowExpectations),
-    createEvaluator: () => createRuleEvaluator(compiled),
-    evaluate: shared.evaluate,
-  });
+    createEvaluator,
+    evaluate: (record, ctx) => shared.evaluate(record, ctx),
+  };
+  return Object.freeze(ruleSet);
 }
 
 function hasRuleList(input: unknown): boolean {

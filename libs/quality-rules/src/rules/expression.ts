@@ -1,5 +1,5 @@
 import { type ASTNode, parse } from '@marcbachmann/cel-js';
-import { type CompiledExpression, ExpressionScope, type FieldDeclaration } from '@tributary/pipelines';
+import { type CompiledExpression, type DataRecord, ExpressionScope, type FieldDeclaration } from '@tributary/pipelines';
 import { RuleEvaluationError } from '../errors.js';
 import type { ExpressionRule } from '../types.js';
 import { type FastPath, fastPath } from './expression-fast-path.js';
@@ -48,7 +48,7 @@ export function planExpression(rule: ExpressionRule, ctx: PlanContext): RulePlan
     message: `expression must be true: ${expr}`,
     engine: fast ? 'cel-fast-path' : 'cel',
     offending: valuesOf(reads),
-    createTest: () => test(expression, reads, nulls === 'skip', fast),
+    test: test(expression, reads, nulls === 'skip', fast),
   };
 }
 
@@ -65,6 +65,38 @@ function typeWhenPresent(expr: string, fields: ReadonlyMap<string, FieldDeclarat
 
 function test(expression: CompiledExpression, names: readonly string[], skipNulls: boolean, fast: FastPath | undefined): RecordTest {
   const count = names.length;
+  const slow = (record: DataRecord): boolean => {
+    let result: unknown;
+    try {
+      result = expression.evaluate(record);
+    } catch (err) {
+      throw new RuleEvaluationError((err as Error).message, { cause: err });
+    }
+    if (result === true) return true;
+    if (result === false) return false;
+    throw new RuleEvaluationError(`expression produced ${describeValue(result)} instead of true or false`);
+  };
+  // One or two fields (most rules) are read at call sites of their own. The loop below meets
+  // every name at one `record[names[i]]`, which V8 cannot specialize to any of them.
+  if (fast !== undefined && count === 1) {
+    const [a] = names as [string];
+    const { load, run } = fast;
+    return (record) => {
+      const va = record[a];
+      if (va === null || va === undefined) return skipNulls || slow(record);
+      return load(0, va) ? run() : slow(record);
+    };
+  }
+  if (fast !== undefined && count === 2) {
+    const [a, b] = names as [string, string];
+    const { load, run } = fast;
+    return (record) => {
+      const va = record[a];
+      const vb = record[b];
+      if (va === null || va === undefined || vb === null || vb === undefined) return skipNulls || slow(record);
+      return load(0, va) && load(1, vb) ? run() : slow(record);
+    };
+  }
   const load = fast?.load;
   const run = fast?.run;
   return (record) => {
@@ -78,16 +110,7 @@ function test(expression: CompiledExpression, names: readonly string[], skipNull
         quick = load!(i, v);
       }
     }
-    if (quick) return run!();
-    let result: unknown;
-    try {
-      result = expression.evaluate(record);
-    } catch (err) {
-      throw new RuleEvaluationError((err as Error).message, { cause: err });
-    }
-    if (result === true) return true;
-    if (result === false) return false;
-    throw new RuleEvaluationError(`expression produced ${describeValue(result)} instead of true or false`);
+    return quick ? run!() : slow(record);
   };
 }
 

@@ -15,8 +15,11 @@ export interface PlanContext {
   readonly report: Report;
 }
 
-/** True when the record passes. Throws RuleEvaluationError when the rule cannot tell. */
-export type RecordTest = (record: DataRecord, now: number) => boolean;
+/**
+ * True when the record passes. Throws RuleEvaluationError when the rule cannot tell. `state` is what
+ * the rule's `createState` made for the evaluator running it; undefined for a rule without state.
+ */
+export type RecordTest = (record: DataRecord, now: number, state: unknown) => boolean;
 
 /** A per-record rule checked against the fields, ready to build tests from. */
 export interface RulePlan {
@@ -29,8 +32,10 @@ export interface RulePlan {
   readonly engine?: RuleEngine;
   /** The value a failure reports. */
   offending(record: DataRecord): unknown;
-  /** A test with its own state (`unique` windows); called once per evaluator. */
-  createTest(): RecordTest;
+  /** The rule's test, built once per rule set and shared by all its evaluators. */
+  readonly test: RecordTest;
+  /** State of its own for each evaluator, for a rule that remembers earlier records (`unique`'s window). */
+  createState?(): unknown;
 }
 
 /** The declaration of `name`, or undefined after reporting an unknown field at `at`. */

@@ -23,7 +23,7 @@ export function planRegex(rule: RegexRule, ctx: PlanContext): RulePlan | undefin
     message: `${field} must match ${rule.pattern}`,
     engine: pattern.engine,
     offending: valueOf(field),
-    createTest: () => (record) => {
+    test: (record) => {
       const v = record[field];
       if (v === null || v === undefined) return true;
       return native !== undefined && typeof v === 'string' ? native.test(v) : matches(v);

@@ -3,7 +3,7 @@ import type { PathSegment } from '../definition/issues.js';
 import { RuleEvaluationError } from '../errors.js';
 import { qualityRulesDefaults } from '../options.js';
 import type { CompareOp, CompareRule, FreshnessRule, UniqueRule } from '../types.js';
-import { type PlanContext, type RecordTest, type RulePlan, declared, isIntegral, isNumeric, valueOf, valuesOf, wrongKind } from './plan.js';
+import { type PlanContext, type RulePlan, declared, isIntegral, isNumeric, valueOf, valuesOf, wrongKind } from './plan.js';
 
 /** Rules that relate a value to another field, to the clock or to earlier records. */
 
@@ -28,7 +28,7 @@ export function planCompare(rule: CompareRule, ctx: PlanContext): RulePlan | und
     message: `${left} must be ${op} ${right}`,
     offending: valuesOf([left, right]),
     // Skipped when either side is null, like SQL: "shipped after created" says nothing of unshipped orders.
-    createTest: () => (record) => {
+    test: (record) => {
       const a = record[left];
       const b = record[right];
       if (a === null || a === undefined || b === null || b === undefined) return true;
@@ -71,7 +71,7 @@ export function planFreshness(rule: FreshnessRule, ctx: PlanContext): RulePlan |
     field,
     message: `${field} must be at most ${maxAge} old and ${future}`,
     offending: valueOf(field),
-    createTest: () => (record, now) => {
+    test: (record, now) => {
       const v = record[field];
       if (v === null || v === undefined) return true;
       if (typeof v !== 'number' || !Number.isFinite(v)) throw wrongKind(field, v, 'a time in epoch ms');
@@ -100,22 +100,20 @@ export function planUnique(rule: UniqueRule, ctx: PlanContext): RulePlan | undef
     field: fields.join(','),
     message: `${single ? only : `(${fields.join(', ')})`} must be unique within ${window}`,
     offending: single ? valueOf(only) : valuesOf(fields),
-    createTest: (): RecordTest => {
-      // One window per evaluator: state per partition, bounded by maxKeys, like the dedupe stage.
-      const seen = new DedupeWindow(windowMs, maxKeys);
-      return (record, now) => {
-        const k = key(record);
-        if (k === undefined) return true;
-        let at = now;
-        if (timeField !== undefined) {
-          const t = record[timeField];
-          if (typeof t !== 'number' || !Number.isFinite(t)) throw wrongKind(timeField, t, 'a time in epoch ms');
-          at = t;
-        } else if (!Number.isFinite(at)) {
-          throw noClock();
-        }
-        return !seen.isDuplicate(k, at);
-      };
+    // One window per evaluator: state per partition, bounded by maxKeys, like the dedupe stage.
+    createState: () => new DedupeWindow(windowMs, maxKeys),
+    test: (record, now, state) => {
+      const k = key(record);
+      if (k === undefined) return true;
+      let at = now;
+      if (timeField !== undefined) {
+        const t = record[timeField];
+        if (typeof t !== 'number' || !Number.isFinite(t)) throw wrongKind(timeField, t, 'a time in epoch ms');
+        at = t;
+      } else if (!Number.isFinite(at)) {
+        throw noClock();
+      }
+      return !(state as DedupeWindow).isDuplicate(k, at);
     },
   };
 }

@@ -11,7 +11,7 @@ import { type PlanContext, type RulePlan, declared, describeValue, isNumeric, li
 export function planNotNull(rule: NotNullRule, ctx: PlanContext): RulePlan | undefined {
   if (!declared(rule.field, ['field'], ctx)) return undefined;
   const { field } = rule;
-  return single(field, `${field} is required`, () => (record) => record[field] != null);
+  return single(field, `${field} is required`, (record) => record[field] != null);
 }
 
 export function planInRange(rule: InRangeRule, ctx: PlanContext): RulePlan | undefined {
@@ -28,7 +28,7 @@ export function planInRange(rule: InRangeRule, ctx: PlanContext): RulePlan | und
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   // Written so that NaN fails: every comparison with NaN is false.
-  return single(field, rangeMessage(rule), () => (record) => {
+  return single(field, rangeMessage(rule), (record) => {
     const v = record[field];
     if (v === null || v === undefined) return true;
     if (typeof v !== 'number') throw wrongKind(field, v, 'a number');
@@ -61,7 +61,7 @@ export function planInSet(rule: InSetRule, ctx: PlanContext): RulePlan | undefin
   if (!fits) return undefined;
   // A value of another kind (the text "1" in an int field) is simply not in the set.
   const set = new Set<unknown>(values);
-  return single(field, `${field} must be one of ${listed(values)}`, () => (record) => {
+  return single(field, `${field} must be one of ${listed(values)}`, (record) => {
     const v = record[field];
     return v === null || v === undefined || set.has(v);
   });
@@ -83,7 +83,7 @@ export function planReference(rule: ReferenceRule, ctx: PlanContext): RulePlan |
     return undefined;
   }
   const set = new Set<unknown>(values);
-  return single(field, `${field} must be a value of lookup ${lookup}`, () => (record) => {
+  return single(field, `${field} must be a value of lookup ${lookup}`, (record) => {
     const v = record[field];
     return v === null || v === undefined || set.has(v);
   });
@@ -95,7 +95,7 @@ export function planLength(rule: LengthRule, ctx: PlanContext): RulePlan | undef
   if (decl && decl.type !== 'string') ctx.report(['field'], `length needs a string field, but ${field} is ${decl.type}`);
   if (min > max) ctx.report(['min'], `min (${min}) is greater than max (${max})`);
   if (decl?.type !== 'string' || min > max) return undefined;
-  return single(field, lengthMessage(rule), () => (record) => {
+  return single(field, lengthMessage(rule), (record) => {
     const v = record[field];
     if (v === null || v === undefined) return true;
     if (typeof v !== 'string') throw wrongKind(field, v, 'a string');
@@ -141,7 +141,7 @@ export function planType(rule: TypeRule, ctx: PlanContext): RulePlan | undefined
     ctx.report(['expected'], `${field} is declared ${decl.type}, which never holds ${an} ${expected} value`);
     return undefined;
   }
-  return single(field, `${field} must be ${an} ${expected}`, () => (record) => {
+  return single(field, `${field} must be ${an} ${expected}`, (record) => {
     const v = record[field];
     return v === null || v === undefined || typeMismatch(v, expected) === undefined;
   });
@@ -156,6 +156,6 @@ function misfit(value: Scalar, field: FieldDeclaration): string | undefined {
 }
 
 /** A plan for a rule on one field, reporting that field's value. */
-function single(field: string, message: string, createTest: RulePlan['createTest']): RulePlan {
-  return { reads: [field], field, message, offending: valueOf(field), createTest };
+function single(field: string, message: string, test: RulePlan['test']): RulePlan {
+  return { reads: [field], field, message, offending: valueOf(field), test };
 }
