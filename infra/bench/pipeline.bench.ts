@@ -99,7 +99,7 @@ interface Result {
 }
 
 /** Produces the records to `into` in batches (timestamp = send time), reads `readFrom` until all arrived. */
-async function drive(kafka: Kafka, into: string, readFrom: string, headers: boolean): Promise<Result> {
+async function drive(kafka: Kafka, into: string, readFrom: string, headers: boolean, failed?: Promise<never>): Promise<Result> {
   const sentAt = new Float64Array(RECORDS);
   const latencies = new Float64Array(RECORDS);
   let received = 0;
@@ -139,7 +139,7 @@ async function drive(kafka: Kafka, into: string, readFrom: string, headers: bool
     await producer.send({ topic: into, acks: -1, messages });
   }
   await producer.disconnect();
-  await all;
+  await (failed ? Promise.race([all, failed]) : all);
   const seconds = (performance.now() - startedAt) / 1000;
   await reader.disconnect();
   return { seconds, latencies };
@@ -160,6 +160,13 @@ async function passthrough(kafka: Kafka, harness: Kafka): Promise<Result> {
   const hop = kafka.consumer({ groupId: uniqueName('bench-pl-pass') });
   await hop.connect();
   await hop.subscribe({ topic: from, fromBeginning: true });
+  // A hop that crashes for good fails the run with its error, instead of leaving it waiting forever.
+  const failed = new Promise<never>((_, reject) => {
+    hop.on(hop.events.CRASH, ({ payload }) => {
+      if (!payload.restart) reject(new Error(`the passthrough hop crashed: ${payload.error.message}`, { cause: payload.error }));
+    });
+  });
+  failed.catch(() => undefined);
   await hop.run({
     eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
       await producer.send({ topic: to, acks: -1, messages: batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) });
@@ -168,7 +175,7 @@ async function passthrough(kafka: Kafka, harness: Kafka): Promise<Result> {
     },
   });
   try {
-    return await drive(harness, from, to, true);
+    return await drive(harness, from, to, true, failed);
   } finally {
     await hop.disconnect();
     await producer.disconnect();
@@ -255,7 +262,7 @@ async function main(): Promise<void> {
   }
   // kafkajs 2.2.4 as published (npm alias kafkajs-stock): the services run it with Tributary's patch
   // (docs/broker.md), which speeds up kafkajs itself, so the passthrough is measured both ways.
-  const stock = new StockKafka({ clientId: 'bench-pipeline-stock', brokers: config.kafka.brokers, connectionTimeout: 3_000, logLevel: stockLogLevel.NOTHING });
+  const stock = new StockKafka({ clientId: 'bench-pipeline-stock', brokers: config.kafka.brokers, connectionTimeout: 3_000, logLevel: stockLogLevel.ERROR });
 
   section('Plain kafkajs single-hop passthrough (baseline: kafkajs 2.2.4 as published)');
   const base = await passthrough(stock, kafka);
