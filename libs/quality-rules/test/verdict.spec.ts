@@ -175,6 +175,26 @@ describe('verdicts', () => {
       expect(rules.evaluate(order(), ctx).failures).to.deep.equal([]); // the set's own default evaluator
     });
 
+    it('keeps each evaluator’s state apart where the chain is written out and where it loops, while they share the rules', () => {
+      // 14 rules: the first unique runs in the chain's written-out links, the second in the loop past them.
+      const rules = ruleSet([
+        { id: 'first-seen', type: 'unique', fields: ['orderId'], window: '1h' },
+        { id: 'amount-range', type: 'in_range', field: 'amount', min: 0 },
+        ...Array.from({ length: 11 }, (_, i) => ({ id: `present-${i}`, type: 'not_null' as const, field: 'sku' })),
+        { id: 'sku-seen', type: 'unique', fields: ['sku'], window: '1h' },
+      ]);
+      const p0 = rules.createEvaluator();
+      const p1 = rules.createEvaluator();
+      const failed = (verdict: { failures: readonly { ruleId: string; message: string }[] }) => verdict.failures.map((f) => `${f.ruleId}: ${f.message}`);
+      expect(failed(p0.evaluate(order({ orderId: 'a', sku: 'S-1' }), ctx))).to.deep.equal([]);
+      expect(failed(p1.evaluate(order({ orderId: 'a', sku: 'S-1' }), ctx))).to.deep.equal([]);
+      // A rule that throws in p1 leaves nothing behind for p0.
+      expect(failed(p1.evaluate(order({ orderId: 'b', sku: 'S-3', amount: 'abc' }), ctx))).to.deep.equal(['amount-range: evaluation error: amount is "abc", not a number']);
+      expect(failed(p0.evaluate(order({ orderId: 'a', sku: 'S-2' }), ctx))).to.deep.equal(['first-seen: orderId must be unique within 1h']);
+      expect(failed(p0.evaluate(order({ orderId: 'c', sku: 'S-1' }), ctx))).to.deep.equal(['sku-seen: sku must be unique within 1h']);
+      expect(failed(p1.evaluate(order({ orderId: 'c', sku: 'S-2' }), ctx))).to.deep.equal([]);
+    });
+
     it('forgets the oldest key beyond maxKeys', () => {
       const rules = one({ type: 'unique', fields: ['orderId'], window: '1h', maxKeys: 2 });
       for (const id of ['a', 'b', 'c']) rules.evaluate(order({ orderId: id }), ctx);
