@@ -21,7 +21,7 @@ export interface PlanContext {
  */
 export type RecordTest = (record: DataRecord, now: number, state: unknown) => boolean;
 
-/** A per-record rule checked against the fields, ready to build tests from. */
+/** A per-record rule checked against the fields, with its test ready to run. */
 export interface RulePlan {
   /** Fields the rule reads. */
   readonly reads: readonly string[];
