@@ -224,13 +224,6 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     schedule();
   }
 
-  async function enqueue(topic: string, type: string, message: Message): Promise<void> {
-    const bytes = bytesOf(message);
-    await waitForRoom(bytes);
-    assertOpen(topic); // closed while it waited: the producer may be gone
-    await new Promise<PublishReceipt | undefined>((resolve, reject) => push({ topic, type, message, bytes, resolve, reject, span: undefined, receipt: undefined }));
-  }
-
   const closedError = (topic: string) => toBrokerError(new Error('publisher is closed'), 'TRIB_PUBLISHER_CLOSED', `Cannot publish to ${topic}`);
   function assertOpen(topic: string): void {
     if (closed) throw closedError(topic);
@@ -296,44 +289,46 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     }) as Promise<PublishReceipt>; // resolved with the receipt set just above
   }
 
+  /** Queues already-encoded messages in order, each waiting for buffer room; one promise for them all. */
+  async function publishRawBatch(topic: string, eventType: string, messages: readonly RawMessage[]): Promise<void> {
+    assertOpen(topic);
+    let left = messages.length;
+    if (left === 0) return;
+    let settle!: { resolve: () => void; reject: (err: Error) => void };
+    const all = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    // It may fail while later messages wait for room, before the caller holds it: not unhandled.
+    all.catch(() => undefined);
+    let failed = false;
+    const acknowledged = () => {
+      if (--left === 0) settle.resolve();
+    };
+    const failedWith = (err: Error) => {
+      failed = true;
+      settle.reject(err);
+    };
+    for (const message of messages) {
+      const bytes = bytesOf(message);
+      if (!hasRoomFor(bytes)) await waitForRoom(bytes);
+      // After a failed send, or once closed, the rest is not queued; what was queued before may be
+      // written all the same: the caller must treat the batch as failed, not as unwritten.
+      if (failed) break;
+      if (closed) {
+        settle.reject(closedError(topic));
+        break;
+      }
+      push({ topic, type: eventType, message, bytes, resolve: acknowledged, reject: failedWith, span: undefined, receipt: undefined });
+    }
+    return all;
+  }
+
   return {
     publish,
 
     publishRaw(topic, message) {
-      assertOpen(topic);
-      return enqueue(topic, message.headers[Headers.eventType] ?? 'unknown', message);
+      return publishRawBatch(topic, message.headers[Headers.eventType] ?? 'unknown', [message]);
     },
 
-    async publishRawBatch(topic, eventType, messages) {
-      assertOpen(topic);
-      let left = messages.length;
-      if (left === 0) return;
-      let settle!: { resolve: () => void; reject: (err: Error) => void };
-      const all = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-      // It may fail while later messages wait for room, before the caller holds it: not unhandled.
-      all.catch(() => undefined);
-      let failed = false;
-      const acknowledged = () => {
-        if (--left === 0) settle.resolve();
-      };
-      const failedWith = (err: Error) => {
-        failed = true;
-        settle.reject(err);
-      };
-      for (const message of messages) {
-        const bytes = bytesOf(message);
-        if (!hasRoomFor(bytes)) await waitForRoom(bytes);
-        // After a failed send, or once closed, the rest is not queued; what was queued before may be
-        // written all the same: the caller must treat the batch as failed, not as unwritten.
-        if (failed) break;
-        if (closed) {
-          settle.reject(closedError(topic));
-          break;
-        }
-        push({ topic, type: eventType, message, bytes, resolve: acknowledged, reject: failedWith, span: undefined, receipt: undefined });
-      }
-      return all;
-    },
+    publishRawBatch,
 
     async flush() {
       while (queued() || inFlight) {
